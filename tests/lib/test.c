@@ -1,0 +1,135 @@
+#include "test.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+static bool
+wanted(const char *name, int argc, char **argv)
+{
+	if (argc < 2)
+		return true;
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return true;
+	return false;
+}
+
+int
+test_run(const struct test_case *cases, size_t n, int argc, char **argv)
+{
+	unsigned passed = 0, failed = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!wanted(cases[i].name, argc, argv))
+			continue;
+		fflush(stdout);
+		fflush(stderr);
+		pid_t pid = fork();
+		if (pid < 0) {
+			perror("fork");
+			return 2;
+		}
+		if (pid == 0) {
+			cases[i].fn();
+			/* exit, not _exit: LeakSanitizer checks at exit. */
+			exit(0);
+		}
+		int status;
+		while (waitpid(pid, &status, 0) < 0)
+			;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+			printf("ok   %s\n", cases[i].name);
+			passed++;
+		} else {
+			if (WIFSIGNALED(status))
+				printf("FAIL %s (signal %d)\n", cases[i].name,
+				    WTERMSIG(status));
+			else
+				printf("FAIL %s\n", cases[i].name);
+			failed++;
+		}
+	}
+	printf("%u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
+
+uint8_t *
+test_read_file(const char *path, size_t *out_len)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return NULL;
+	uint8_t *buf = NULL;
+	size_t len = 0, cap = 0;
+	for (;;) {
+		if (len + 1 >= cap) {
+			cap = cap ? cap * 2 : 65536;
+			uint8_t *nb = realloc(buf, cap);
+			if (nb == NULL) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+		}
+		size_t got = fread(buf + len, 1, cap - len - 1, f);
+		if (got == 0)
+			break;
+		len += got;
+	}
+	fclose(f);
+	buf[len] = 0;
+	*out_len = len;
+	return buf;
+}
+
+static int
+nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+uint8_t *
+test_unhex(const char *hex, size_t *out_len)
+{
+	size_t n = strlen(hex);
+	uint8_t *out = malloc(n / 2 + 1);
+	size_t len = 0;
+	int hi = -1;
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		int v = nibble(hex[i]);
+		if (v < 0)
+			continue;
+		if (hi < 0) {
+			hi = v;
+		} else {
+			out[len++] = (uint8_t)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	*out_len = len;
+	return out;
+}
+
+char *
+test_hex(const uint8_t *p, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *out = malloc(len * 2 + 1);
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[len * 2] = 0;
+	return out;
+}
