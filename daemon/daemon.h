@@ -1,0 +1,29 @@
+/*
+ * The running daemon's state, shared by the modules that main.c wires
+ * together. One instance lives in main(); nothing else is global.
+ */
+#ifndef TVAERS_DAEMON_DAEMON_H
+#define TVAERS_DAEMON_DAEMON_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include <uv.h>
+
+#include "area.h"
+#include "conf.h"
+#include "store.h"
+
+struct control;
+
+struct tvaersd {
+	uv_loop_t *loop;
+	struct conf conf;
+	char *conf_path;	/* the file read at start and on SIGHUP, or NULL */
+	struct store *store;
+	struct area area;
+	struct control *control;
+	time_t started;
+};
+
+#endif

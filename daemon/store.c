@@ -1,0 +1,563 @@
+#include "store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "canon.h"
+#include "err.h"
+#include "ids.h"
+#include "kinds.h"
+
+/*
+ * Schema migrations, in order; migration i takes user_version i to i + 1.
+ * Never edit a shipped migration: add a new one.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1 */
+	"CREATE TABLE records ("
+	"  origin BLOB NOT NULL,"
+	"  id BLOB NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  ts INTEGER NOT NULL,"
+	"  hash BLOB NOT NULL,"
+	"  deleted INTEGER NOT NULL,"
+	"  is_local INTEGER NOT NULL,"
+	"  title TEXT NOT NULL,"	/* what listings sort and show */
+	"  status TEXT,"
+	"  raw BLOB NOT NULL,"
+	"  PRIMARY KEY (origin, id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX records_by_kind ON records (kind, title, origin, id);"
+	"CREATE INDEX records_by_id ON records (id);"
+	"CREATE TABLE settings ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL"
+	") WITHOUT ROWID;",
+};
+
+enum stmt_id {
+	ST_GET_VERSION,
+	ST_UPSERT,
+	ST_GET,
+	ST_RESOLVE,
+	ST_STATS,
+	ST_STATS_ORIGIN,
+	ST_SETTING_GET,
+	ST_SETTING_SET,
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST__COUNT,
+};
+
+static const char *const stmt_sql[ST__COUNT] = {
+	[ST_GET_VERSION] = "SELECT ts, hash FROM records WHERE origin = ? AND id = ?",
+	[ST_UPSERT] = "INSERT OR REPLACE INTO records (origin, id, kind, ts, "
+	    "hash, deleted, is_local, title, status, raw) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_GET] = "SELECT raw, is_local FROM records WHERE origin = ? AND id = ?",
+	[ST_RESOLVE] = "SELECT origin, id FROM records WHERE id BETWEEN ? AND ? "
+	    "LIMIT 64",
+	[ST_STATS] = "SELECT count(*), coalesce(sum(is_local), 0), "
+	    "coalesce(sum(deleted), 0) FROM records",
+	[ST_STATS_ORIGIN] = "SELECT count(*), coalesce(sum(is_local), 0), "
+	    "coalesce(sum(deleted), 0) FROM records WHERE origin = ?",
+	[ST_SETTING_GET] = "SELECT value FROM settings WHERE key = ?",
+	[ST_SETTING_SET] = "INSERT OR REPLACE INTO settings (key, value) "
+	    "VALUES (?, ?)",
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *stmt[ST__COUNT];
+};
+
+/* Maps an SQLite result code to our code space. */
+static int
+sqlite_err(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_NOMEM: return TV_ENOMEM;
+	case SQLITE_FULL: return -ENOSPC;
+	case SQLITE_IOERR: return -EIO;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_CANTOPEN: return -EACCES;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return -EBUSY;
+	case SQLITE_TOOBIG: return TV_ETOOBIG;
+	default: return -EIO;
+	}
+}
+
+static int
+exec_simple(struct store *s, enum stmt_id id)
+{
+	sqlite3_stmt *st = s->stmt[id];
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : sqlite_err(rc);
+}
+
+static int
+migrate(struct store *s, char *errbuf, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int version, rc;
+	const int latest = (int)(sizeof(migrations) / sizeof(migrations[0]));
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK)
+		goto fail;
+	rc = sqlite3_step(st);
+	version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (version < 0)
+		goto fail;
+	if (version > latest) {
+		snprintf(errbuf, errlen, "%s: schema version %d is newer than "
+		    "this tvaersd understands (%d); run a newer tvaersd",
+		    s->path, version, latest);
+		return TV_EVERSION;
+	}
+	for (; version < latest; version++) {
+		char sql[64];
+		char *msg = NULL;
+		/* Each step and its version bump commit together or not at all. */
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d;",
+		    version + 1);
+		if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+		    SQLITE_OK ||
+		    sqlite3_exec(s->db, migrations[version], NULL, NULL, &msg) !=
+		    SQLITE_OK ||
+		    sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(s->db, "COMMIT", NULL, NULL, &msg) !=
+		    SQLITE_OK) {
+			snprintf(errbuf, errlen, "%s: migration to schema "
+			    "version %d failed: %s", s->path, version + 1,
+			    msg ? msg : sqlite3_errmsg(s->db));
+			sqlite3_free(msg);
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return -EIO;
+		}
+	}
+	return 0;
+fail:
+	snprintf(errbuf, errlen, "%s: cannot read the schema version: %s",
+	    s->path, sqlite3_errmsg(s->db));
+	return sqlite_err(sqlite3_errcode(s->db));
+}
+
+int
+store_open(const char *path, struct store **out, char *errbuf, size_t errlen)
+{
+	/*
+	 * WAL for readers beside the writer; FULL so that a local write is on
+	 * disk before the CLI hears "added"; secure_delete so superseded
+	 * versions do not linger in free pages (DATAMODEL.md §3.3).
+	 */
+	static const char pragmas[] =
+	    "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = FULL;"
+	    "PRAGMA secure_delete = ON;"
+	    "PRAGMA foreign_keys = ON;"
+	    "PRAGMA busy_timeout = 5000;";
+	struct store *s;
+	char *msg = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->path = strdup(path)) == NULL) {
+		free(s);
+		snprintf(errbuf, errlen, "out of memory");
+		return TV_ENOMEM;
+	}
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(errbuf, errlen, "%s: %s", path,
+		    s->db ? sqlite3_errmsg(s->db) : "cannot open");
+		rc = sqlite_err(rc);
+		goto err_close;
+	}
+	chmod(path, 0600);
+	sqlite3_extended_result_codes(s->db, 1);
+	if (sqlite3_exec(s->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(errbuf, errlen, "%s: %s", path, msg);
+		sqlite3_free(msg);
+		rc = sqlite_err(sqlite3_errcode(s->db));
+		goto err_close;
+	}
+	if ((rc = migrate(s, errbuf, errlen)) != 0)
+		goto err_close;
+	for (int i = 0; i < ST__COUNT; i++) {
+		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) != SQLITE_OK) {
+			snprintf(errbuf, errlen, "%s: preparing \"%s\": %s",
+			    path, stmt_sql[i], sqlite3_errmsg(s->db));
+			rc = sqlite_err(sqlite3_errcode(s->db));
+			goto err_close;
+		}
+	}
+	*out = s;
+	return 0;
+err_close:
+	store_close(s);
+	return rc;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	for (int i = 0; i < ST__COUNT; i++)
+		sqlite3_finalize(s->stmt[i]);
+	if (s->db != NULL) {
+		sqlite3_wal_checkpoint_v2(s->db, NULL,
+		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		sqlite3_close(s->db);
+	}
+	free(s->path);
+	free(s);
+}
+
+const char *
+store_errmsg(struct store *s)
+{
+	return sqlite3_errmsg(s->db);
+}
+
+/*
+ * The columns a listing sorts and filters by, taken from the body: the
+ * kind's title field and its status, if any. Tombstones have neither.
+ */
+static void
+record_columns(const struct tv_record *r, char *title, size_t title_len,
+    char *status, size_t status_len)
+{
+	const struct tv_kind *k;
+	const struct tv_value *body, *v;
+	struct tv_doc *doc;
+
+	title[0] = status[0] = 0;
+	if (r->body_len == 0 ||
+	    tv_decode(r->body, r->body_len, &doc, &body) != 0)
+		return;
+	k = tv_kind_by_wire(r->kind, r->kind_len);
+	if (body->type == TV_MAP) {
+		v = tv_map_get(body, k && k->title_field ? k->title_field : "name");
+		if (v == NULL && k == NULL)
+			v = tv_map_get(body, "title");
+		if (v != NULL && v->type == TV_STR)
+			snprintf(title, title_len, "%.*s", (int)v->len,
+			    (const char *)v->bytes);
+		v = tv_map_get(body, "status");
+		if (v != NULL && v->type == TV_STR)
+			snprintf(status, status_len, "%.*s", (int)v->len,
+			    (const char *)v->bytes);
+	}
+	tv_doc_free(doc);
+}
+
+/* Inserts r if it is newer than the held version; inside a transaction. */
+static int
+put_one(struct store *s, const struct tv_record *r, bool is_local)
+{
+	sqlite3_stmt *st = s->stmt[ST_GET_VERSION];
+	char title[1024], status[64];
+	int rc;
+
+	sqlite3_bind_blob(st, 1, r->origin, TV_PK_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, r->id, TV_ID_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		uint64_t ts = (uint64_t)sqlite3_column_int64(st, 0);
+		const void *hash = sqlite3_column_blob(st, 1);
+		bool newer = sqlite3_column_bytes(st, 1) != TV_HASH_LEN ||
+		    tv_record_cmp(r->timestamp, r->hash, ts, hash) > 0;
+		sqlite3_reset(st);
+		/* PROTOCOL.md §4: newest wins; an equal or older version is dropped. */
+		if (!newer)
+			return 0;
+	} else {
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return sqlite_err(rc);
+	}
+
+	record_columns(r, title, sizeof(title), status, sizeof(status));
+	st = s->stmt[ST_UPSERT];
+	sqlite3_bind_blob(st, 1, r->origin, TV_PK_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, r->id, TV_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->kind, (int)r->kind_len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)r->timestamp);
+	sqlite3_bind_blob(st, 5, r->hash, TV_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, tv_record_is_deleted(r));
+	sqlite3_bind_int(st, 7, is_local);
+	sqlite3_bind_text(st, 8, title, -1, SQLITE_STATIC);
+	if (status[0])
+		sqlite3_bind_text(st, 9, status, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 9);
+	sqlite3_bind_blob(st, 10, r->raw, (int)r->raw_len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 1 : sqlite_err(rc);
+}
+
+int
+store_put_batch(struct store *s, const struct tv_record *recs, size_t n,
+    bool is_local, size_t *out_stored)
+{
+	size_t stored = 0;
+	int rc;
+
+	*out_stored = 0;
+	if ((rc = exec_simple(s, ST_BEGIN)) != 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = put_one(s, &recs[i], is_local)) < 0) {
+			exec_simple(s, ST_ROLLBACK);
+			return rc;
+		}
+		stored += (size_t)rc;
+	}
+	if ((rc = exec_simple(s, ST_COMMIT)) != 0) {
+		exec_simple(s, ST_ROLLBACK);
+		return rc;
+	}
+	*out_stored = stored;
+	return 0;
+}
+
+int
+store_put(struct store *s, const struct tv_record *r, bool is_local)
+{
+	size_t stored;
+	int rc = store_put_batch(s, r, 1, is_local, &stored);
+	return rc < 0 ? rc : (int)stored;
+}
+
+int
+store_get(struct store *s, const uint8_t origin[static TV_PK_LEN],
+    const uint8_t id[static TV_ID_LEN], uint8_t **out_raw, size_t *out_len,
+    bool *out_local)
+{
+	sqlite3_stmt *st = s->stmt[ST_GET];
+	int rc;
+
+	*out_raw = NULL;
+	sqlite3_bind_blob(st, 1, origin, TV_PK_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, id, TV_ID_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		size_t len = (size_t)sqlite3_column_bytes(st, 0);
+		uint8_t *raw = malloc(len ? len : 1);
+		if (raw == NULL) {
+			rc = TV_ENOMEM;
+			goto out;
+		}
+		memcpy(raw, sqlite3_column_blob(st, 0), len);
+		*out_raw = raw;
+		*out_len = len;
+		if (out_local != NULL)
+			*out_local = sqlite3_column_int(st, 1) != 0;
+		rc = 0;
+	} else {
+		rc = rc == SQLITE_DONE ? TV_ENOTFOUND : sqlite_err(rc);
+	}
+out:
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+store_resolve(struct store *s, const char *area_prefix, const char *id_prefix,
+    uint8_t out_origin[static TV_PK_LEN], uint8_t out_id[static TV_ID_LEN])
+{
+	uint8_t lo[TV_ID_LEN], hi[TV_ID_LEN];
+	uint8_t area_lo[TV_PK_LEN], area_hi[TV_PK_LEN];
+	sqlite3_stmt *st = s->stmt[ST_RESOLVE];
+	int found = 0, rc;
+
+	if (tv_prefix_range(id_prefix, TV_ID_LEN, lo, hi) != 0)
+		return TV_EMALFORMED;
+	if (area_prefix != NULL &&
+	    tv_prefix_range(area_prefix, TV_PK_LEN, area_lo, area_hi) != 0)
+		return TV_EMALFORMED;
+	sqlite3_bind_blob(st, 1, lo, TV_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, hi, TV_ID_LEN, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const uint8_t *origin = sqlite3_column_blob(st, 0);
+		const uint8_t *id = sqlite3_column_blob(st, 1);
+		if (sqlite3_column_bytes(st, 0) != TV_PK_LEN ||
+		    sqlite3_column_bytes(st, 1) != TV_ID_LEN)
+			continue;
+		if (area_prefix != NULL &&
+		    (memcmp(origin, area_lo, TV_PK_LEN) < 0 ||
+		    memcmp(origin, area_hi, TV_PK_LEN) > 0))
+			continue;
+		if (found++ == 0) {
+			memcpy(out_origin, origin, TV_PK_LEN);
+			memcpy(out_id, id, TV_ID_LEN);
+		} else if (memcmp(out_origin, origin, TV_PK_LEN) != 0 ||
+		    memcmp(out_id, id, TV_ID_LEN) != 0) {
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sqlite_err(rc);
+	if (found == 0)
+		return TV_ENOTFOUND;
+	return found == 1 ? 0 : TV_EAMBIGUOUS;
+}
+
+long
+store_list(struct store *s, const struct store_query *q,
+    struct store_cursor *cur, size_t limit, store_row_cb *cb, void *arg)
+{
+	char sql[512];
+	sqlite3_stmt *st;
+	long rows = 0;
+	int rc, n = 1;
+
+	/*
+	 * Keyset pagination on the listing index: each page resumes after the
+	 * last key seen, so a long listing never holds a read transaction or
+	 * memory across pages.
+	 */
+	/*
+	 * With the kind fixed, the resume key must leave it out: SQLite 3.40
+	 * uses the index for "kind = ? AND (title, origin, id) > (...)" but
+	 * scans every row of the kind for the four-column comparison.
+	 */
+	snprintf(sql, sizeof(sql),
+	    "SELECT raw, is_local, kind, title, origin, id FROM records "
+	    "WHERE 1 %s%s%s%s ORDER BY kind, title, origin, id %s",
+	    q->kind ? "AND kind = ? " : "",
+	    q->status ? "AND status = ? " : "",
+	    q->with_deleted ? "" : "AND deleted = 0 ",
+	    !cur->started ? "" : q->kind ?
+	    "AND (title, origin, id) > (?, ?, ?)" :
+	    "AND (kind, title, origin, id) > (?, ?, ?, ?)",
+	    limit ? "LIMIT ?" : "");
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return sqlite_err(sqlite3_errcode(s->db));
+	if (q->kind)
+		sqlite3_bind_text(st, n++, q->kind, -1, SQLITE_STATIC);
+	if (q->status)
+		sqlite3_bind_text(st, n++, q->status, -1, SQLITE_STATIC);
+	if (cur->started) {
+		if (!q->kind)
+			sqlite3_bind_text(st, n++, cur->kind, -1,
+			    SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, n++, cur->title, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_blob(st, n++, cur->origin, TV_PK_LEN,
+		    SQLITE_TRANSIENT);
+		sqlite3_bind_blob(st, n++, cur->id, TV_ID_LEN, SQLITE_TRANSIENT);
+	}
+	if (limit)
+		sqlite3_bind_int64(st, n++, (sqlite3_int64)limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *kind = sqlite3_column_text(st, 2);
+		const unsigned char *title = sqlite3_column_text(st, 3);
+		cur->started = true;
+		snprintf(cur->kind, sizeof(cur->kind), "%s",
+		    kind ? (const char *)kind : "");
+		snprintf(cur->title, sizeof(cur->title), "%s",
+		    title ? (const char *)title : "");
+		if (sqlite3_column_bytes(st, 4) == TV_PK_LEN)
+			memcpy(cur->origin, sqlite3_column_blob(st, 4), TV_PK_LEN);
+		if (sqlite3_column_bytes(st, 5) == TV_ID_LEN)
+			memcpy(cur->id, sqlite3_column_blob(st, 5), TV_ID_LEN);
+		rows++;
+		if (cb(arg, sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0),
+		    sqlite3_column_int(st, 1) != 0) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sqlite_err(rc);
+	return rows;
+}
+
+static uint64_t
+file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+}
+
+int
+store_stats(struct store *s, const uint8_t *origin, struct store_stats *out)
+{
+	sqlite3_stmt *st = s->stmt[origin ? ST_STATS_ORIGIN : ST_STATS];
+	char wal[4096];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (origin)
+		sqlite3_bind_blob(st, 1, origin, TV_PK_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->records = (uint64_t)sqlite3_column_int64(st, 0);
+		out->local = (uint64_t)sqlite3_column_int64(st, 1);
+		out->tombstones = (uint64_t)sqlite3_column_int64(st, 2);
+		rc = 0;
+	} else {
+		rc = sqlite_err(rc);
+	}
+	sqlite3_reset(st);
+	snprintf(wal, sizeof(wal), "%s-wal", s->path);
+	out->db_bytes = file_size(s->path) + file_size(wal);
+	return rc;
+}
+
+int
+store_setting_get(struct store *s, const char *key, char **out)
+{
+	sqlite3_stmt *st = s->stmt[ST_SETTING_GET];
+	int rc;
+
+	*out = NULL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *v = sqlite3_column_text(st, 0);
+		*out = strdup(v ? (const char *)v : "");
+		rc = *out ? 0 : TV_ENOMEM;
+	} else {
+		rc = rc == SQLITE_DONE ? TV_ENOTFOUND : sqlite_err(rc);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+store_setting_set(struct store *s, const char *key, const char *value)
+{
+	sqlite3_stmt *st = s->stmt[ST_SETTING_SET];
+	int rc;
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : sqlite_err(rc);
+}

@@ -1,0 +1,105 @@
+/*
+ * The store: one SQLite database in WAL mode holding the current version
+ * of every record, own and replicated, plus a few settings. Superseded
+ * versions are deleted (secure_delete is on), never kept. Local writes
+ * commit with synchronous=FULL before the caller answers anyone.
+ * The schema is versioned with PRAGMA user_version and migrated at open.
+ * Every query is one prepared statement, made once at open.
+ */
+#ifndef TVAERS_DAEMON_STORE_H
+#define TVAERS_DAEMON_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+struct store;
+
+struct store_stats {
+	uint64_t records;	/* current versions, tombstones included */
+	uint64_t own;		/* of those, written by this area */
+	uint64_t local;		/* of those, local-only */
+	uint64_t tombstones;
+	uint64_t db_bytes;	/* database file plus WAL */
+};
+
+/* Where a listing starts and what it holds; zeroed means "all records". */
+struct store_query {
+	const char *kind;	/* NULL: every kind */
+	const char *status;	/* NULL: any status */
+	bool with_deleted;	/* include tombstones */
+};
+
+/* The key a listing is ordered by, so it can resume after the last row. */
+struct store_cursor {
+	bool started;
+	char kind[TV_KIND_MAX + 1];
+	char title[1024];
+	uint8_t origin[TV_PK_LEN];
+	uint8_t id[TV_ID_LEN];
+};
+
+/* Called per row; raw is valid only during the call. Non-zero stops the walk. */
+typedef int store_row_cb(void *arg, const uint8_t *raw, size_t len,
+    bool is_local);
+
+/*
+ * Opens (creating if needed) the database at path and migrates it.
+ * Returns 0, or a negative code with the reason in errbuf.
+ */
+int store_open(const char *path, struct store **out, char *errbuf,
+    size_t errlen);
+/* Checkpoints the WAL (TRUNCATE) and closes; NULL is fine. */
+void store_close(struct store *s);
+
+/*
+ * Stores a decoded, verified record unless the store holds a newer or equal
+ * version of (origin, id); the older version's bytes are deleted. One
+ * durable transaction. Returns 1 if stored, 0 if the held version wins, or
+ * a negative error.
+ */
+int store_put(struct store *s, const struct tv_record *r, bool is_local);
+/*
+ * As store_put for n records in one transaction. *out_stored counts the
+ * records that were newer. Returns 0 or a negative error (then none stored).
+ */
+int store_put_batch(struct store *s, const struct tv_record *recs, size_t n,
+    bool is_local, size_t *out_stored);
+/*
+ * Fetches the current version of (origin, id). Returns 0 with new bytes in
+ * *out_raw (caller frees with free()), TV_ENOTFOUND, or a negative error.
+ */
+int store_get(struct store *s, const uint8_t origin[static TV_PK_LEN],
+    const uint8_t id[static TV_ID_LEN], uint8_t **out_raw, size_t *out_len,
+    bool *out_local);
+/*
+ * Resolves a record id prefix (base32, any case), optionally within the
+ * areas whose id starts with area_prefix (NULL: any area). Returns 0 and the
+ * full key, TV_ENOTFOUND, TV_EAMBIGUOUS or TV_EMALFORMED.
+ */
+int store_resolve(struct store *s, const char *area_prefix,
+    const char *id_prefix, uint8_t out_origin[static TV_PK_LEN],
+    uint8_t out_id[static TV_ID_LEN]);
+/*
+ * Walks the records matching q in (kind, title, origin, id) order, starting
+ * after *cur, calling cb for at most limit rows (0: no limit). Updates *cur
+ * to the last row seen. Returns the number of rows passed to cb, or a
+ * negative error.
+ */
+long store_list(struct store *s, const struct store_query *q,
+    struct store_cursor *cur, size_t limit, store_row_cb *cb, void *arg);
+/* Counts records; origin NULL counts everything. */
+int store_stats(struct store *s, const uint8_t *origin,
+    struct store_stats *out);
+/* Reads a setting; returns 0 with a new string (caller frees), TV_ENOTFOUND, or an error. */
+int store_setting_get(struct store *s, const char *key, char **out);
+/* Writes a setting durably; returns 0 or a negative error. */
+int store_setting_set(struct store *s, const char *key, const char *value);
+/* Returns SQLite's message for the last failure, for logs. */
+const char *store_errmsg(struct store *s);
+
+#endif

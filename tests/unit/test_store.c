@@ -1,0 +1,304 @@
+/*
+ * The store against a real SQLite file in a temporary directory: newest
+ * wins, superseded bytes are gone, prefixes resolve like git's, listings
+ * page without losing or repeating rows, and a reopened store keeps all.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "canon.h"
+#include "err.h"
+#include "ids.h"
+#include "record.h"
+#include "sign.h"
+#include "store.h"
+#include "test.h"
+
+static char dir[] = "/tmp/tvaers-store-XXXXXX";
+
+static struct store *
+open_fresh(char *path, size_t len)
+{
+	struct store *s;
+	char err[512];
+
+	if (mkdtemp(dir) == NULL)
+		TEST_FAIL("mkdtemp");
+	snprintf(path, len, "%s/t.db", dir);
+	if (store_open(path, &s, err, sizeof(err)) != 0)
+		TEST_FAIL("store_open: %s", err);
+	return s;
+}
+
+/* Signs a record of kind with a body {"name": name} (or a tombstone). */
+static uint8_t *
+make(const struct tv_keypair *kp, const char *kind, const uint8_t *id,
+    uint64_t ts, const char *name, size_t *len, struct tv_record *r)
+{
+	struct tv_w w;
+	uint8_t *body = NULL, *raw;
+	size_t body_len = 0;
+
+	if (name != NULL) {
+		tv_w_init(&w, 0);
+		tv_w_map(&w, 1);
+		tv_w_cstr(&w, strcmp(kind, "project") == 0 ? "title" : "name");
+		tv_w_cstr(&w, name);
+		ASSERT_EQ(tv_w_finish(&w, &body, &body_len), 0);
+	}
+	ASSERT_EQ(tv_record_sign(kp, kind, id, ts, name ? 0 : TV_FLAG_DELETED,
+	    body, body_len, &raw, len), 0);
+	free(body);
+	ASSERT_EQ(tv_record_decode(raw, *len, r), 0);
+	return raw;
+}
+
+static bool
+file_contains(const char *path, const char *needle)
+{
+	size_t len, n = strlen(needle);
+	uint8_t *buf = test_read_file(path, &len);
+	bool found = false;
+
+	for (size_t i = 0; buf && i + n <= len && !found; i++)
+		found = memcmp(buf + i, needle, n) == 0;
+	free(buf);
+	return found;
+}
+
+TEST(newest_wins)
+{
+	struct tv_keypair kp;
+	struct tv_record r;
+	char path[256];
+	uint8_t id[TV_ID_LEN] = { 1 }, *raw, *got;
+	size_t len, got_len;
+	struct store *s = open_fresh(path, sizeof(path));
+
+	tv_keypair_generate(&kp);
+	raw = make(&kp, "association", id, 100, "Version one", &len, &r);
+	ASSERT_EQ(store_put(s, &r, false), 1);
+	free(raw);
+	raw = make(&kp, "association", id, 300, "Version three", &len, &r);
+	ASSERT_EQ(store_put(s, &r, false), 1);
+	/* The same version again, and an older one, change nothing. */
+	ASSERT_EQ(store_put(s, &r, false), 0);
+	free(raw);
+	raw = make(&kp, "association", id, 200, "Version two", &len, &r);
+	ASSERT_EQ(store_put(s, &r, false), 0);
+	free(raw);
+	ASSERT_EQ(store_get(s, kp.pk, id, &got, &got_len, NULL), 0);
+	ASSERT_EQ(tv_record_decode(got, got_len, &r), 0);
+	ASSERT_EQ(r.timestamp, 300);
+	free(got);
+
+	/* A tombstone replaces the version, and the old text is gone from disk. */
+	raw = make(&kp, "association", id, 400, NULL, &len, &r);
+	ASSERT_EQ(store_put(s, &r, false), 1);
+	free(raw);
+	store_close(s);
+	ASSERT(!file_contains(path, "Version three"));
+	ASSERT(!file_contains(path, "Version one"));
+}
+
+TEST(equal_timestamps_order_by_hash)
+{
+	struct tv_keypair kp;
+	struct tv_record a, b, *hi;
+	char path[256];
+	uint8_t id[TV_ID_LEN] = { 2 }, *ra, *rb, *got;
+	size_t la, lb, got_len;
+	struct store *s = open_fresh(path, sizeof(path));
+
+	tv_keypair_generate(&kp);
+	ra = make(&kp, "association", id, 500, "A", &la, &a);
+	rb = make(&kp, "association", id, 500, "B", &lb, &b);
+	hi = memcmp(a.hash, b.hash, TV_HASH_LEN) > 0 ? &a : &b;
+	/* Whatever order they arrive in, the greater hash is kept. */
+	ASSERT(store_put(s, hi == &a ? &b : &a, false) == 1);
+	ASSERT_EQ(store_put(s, hi, false), 1);
+	ASSERT_EQ(store_put(s, hi == &a ? &b : &a, false), 0);
+	ASSERT_EQ(store_get(s, kp.pk, id, &got, &got_len, NULL), 0);
+	ASSERT_EQ(got_len, hi->raw_len);
+	ASSERT_MEM_EQ(got, hi->raw, got_len);
+	free(got);
+	free(ra);
+	free(rb);
+	store_close(s);
+}
+
+TEST(resolve_prefixes)
+{
+	struct tv_keypair kp;
+	struct tv_record r;
+	char path[256], text[TV_ID_TEXT_LEN + 1], area[TV_AREA_TEXT_LEN + 1];
+	uint8_t a[TV_ID_LEN], b[TV_ID_LEN], origin[TV_PK_LEN], id[TV_ID_LEN];
+	uint8_t *raw;
+	size_t len;
+	struct store *s = open_fresh(path, sizeof(path));
+
+	tv_keypair_generate(&kp);
+	/* Two ids that share their first 5 bytes: 8 characters of base32. */
+	memset(a, 0x42, sizeof(a));
+	memcpy(b, a, sizeof(b));
+	b[15] = 0x43;
+	raw = make(&kp, "association", a, 1, "A", &len, &r);
+	ASSERT_EQ(store_put(s, &r, false), 1);
+	free(raw);
+	raw = make(&kp, "association", b, 1, "B", &len, &r);
+	ASSERT_EQ(store_put(s, &r, false), 1);
+	free(raw);
+
+	char shared[9];
+	tv_id_text(a, text);
+	memcpy(shared, text, 8);
+	shared[8] = 0;
+	ASSERT_EQ(store_resolve(s, NULL, shared, origin, id), TV_EAMBIGUOUS);
+	ASSERT_EQ(store_resolve(s, NULL, text, origin, id), 0);
+	ASSERT_MEM_EQ(id, a, TV_ID_LEN);
+	ASSERT_MEM_EQ(origin, kp.pk, TV_PK_LEN);
+	/* Upper case is the same prefix. */
+	for (char *p = text; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	ASSERT_EQ(store_resolve(s, NULL, text, origin, id), 0);
+	ASSERT_EQ(store_resolve(s, NULL, "zzzz", origin, id), TV_ENOTFOUND);
+	ASSERT_EQ(store_resolve(s, NULL, "0!", origin, id), TV_EMALFORMED);
+	tv_area_text(kp.pk, area);
+	area[6] = 0;
+	tv_id_text(b, text);
+	ASSERT_EQ(store_resolve(s, area, text, origin, id), 0);
+	ASSERT_MEM_EQ(id, b, TV_ID_LEN);
+	store_close(s);
+}
+
+struct collect {
+	unsigned rows;
+	char last[64];
+	bool ordered;
+};
+
+static int
+collect_row(void *arg, const uint8_t *raw, size_t len, bool is_local)
+{
+	struct collect *c = arg;
+	struct tv_record r;
+	const struct tv_value *body, *name;
+	struct tv_doc *doc;
+	char cur[64];
+
+	ASSERT_EQ(tv_record_decode(raw, len, &r), 0);
+	ASSERT_EQ(tv_decode(r.body, r.body_len, &doc, &body), 0);
+	name = tv_map_get(body, "name");
+	ASSERT(name != NULL);
+	snprintf(cur, sizeof(cur), "%.*s", (int)name->len, name->bytes);
+	if (c->rows > 0 && strcmp(c->last, cur) >= 0)
+		c->ordered = false;
+	snprintf(c->last, sizeof(c->last), "%s", cur);
+	c->rows++;
+	tv_doc_free(doc);
+	return 0;
+}
+
+TEST(list_pages_in_order)
+{
+	struct tv_keypair kp;
+	struct tv_record *recs;
+	uint8_t **raws;
+	char path[256], name[32];
+	size_t len, stored;
+	struct store *s = open_fresh(path, sizeof(path));
+	const unsigned n = 1000;
+
+	tv_keypair_generate(&kp);
+	recs = calloc(n, sizeof(*recs));
+	raws = calloc(n, sizeof(*raws));
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t id[TV_ID_LEN];
+		tv_random(id, sizeof(id));
+		snprintf(name, sizeof(name), "Forening %04u", (i * 7919) % n);
+		raws[i] = make(&kp, "association", id, 1, name, &len, &recs[i]);
+	}
+	ASSERT_EQ(store_put_batch(s, recs, n, false, &stored), 0);
+	ASSERT_EQ(stored, n);
+
+	struct store_query q = { .kind = "association" };
+	struct store_cursor cur = { 0 };
+	struct collect c = { .ordered = true };
+	long got;
+	unsigned pages = 0;
+	while ((got = store_list(s, &q, &cur, 64, collect_row, &c)) > 0)
+		pages++;
+	ASSERT_EQ(got, 0);
+	ASSERT_EQ(c.rows, n);
+	ASSERT(c.ordered);
+	ASSERT_EQ(pages, (n + 63) / 64);
+
+	struct store_query other = { .kind = "project" };
+	struct store_cursor cur2 = { 0 };
+	struct collect c2 = { .ordered = true };
+	ASSERT_EQ(store_list(s, &other, &cur2, 0, collect_row, &c2), 0);
+
+	struct store_stats st;
+	ASSERT_EQ(store_stats(s, NULL, &st), 0);
+	ASSERT_EQ(st.records, n);
+	ASSERT_EQ(st.tombstones, 0);
+	ASSERT(st.db_bytes > 0);
+	for (unsigned i = 0; i < n; i++)
+		free(raws[i]);
+	free(raws);
+	free(recs);
+	store_close(s);
+}
+
+TEST(reopen_keeps_everything)
+{
+	struct tv_keypair kp;
+	struct tv_record r;
+	char path[256], err[256], *v;
+	uint8_t id[TV_ID_LEN] = { 9 }, *raw, *got;
+	size_t len, got_len;
+	bool is_local;
+	struct store *s = open_fresh(path, sizeof(path));
+
+	tv_keypair_generate(&kp);
+	raw = make(&kp, "contact", id, 7, "Jens Jensen", &len, &r);
+	ASSERT_EQ(store_put(s, &r, true), 1);
+	ASSERT_EQ(store_setting_set(s, "k", "værdi"), 0);
+	store_close(s);
+	/* Opening twice runs no migration twice. */
+	for (int i = 0; i < 2; i++) {
+		ASSERT_EQ(store_open(path, &s, err, sizeof(err)), 0);
+		ASSERT_EQ(store_get(s, kp.pk, id, &got, &got_len, &is_local), 0);
+		ASSERT(is_local);
+		ASSERT_EQ(got_len, len);
+		ASSERT_MEM_EQ(got, raw, len);
+		free(got);
+		ASSERT_EQ(store_setting_get(s, "k", &v), 0);
+		ASSERT_STR_EQ(v, "værdi");
+		free(v);
+		ASSERT_EQ(store_setting_get(s, "nope", &v), TV_ENOTFOUND);
+		store_close(s);
+	}
+	free(raw);
+}
+
+TEST(refuses_newer_schema)
+{
+	char path[256], err[256];
+	struct store *s = open_fresh(path, sizeof(path));
+	store_close(s);
+	sqlite3 *db;
+	ASSERT_EQ(sqlite3_open(path, &db), SQLITE_OK);
+	ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ASSERT_EQ(store_open(path, &s, err, sizeof(err)), TV_EVERSION);
+	ASSERT(strstr(err, "newer") != NULL);
+}
+
+TEST_MAIN(newest_wins, equal_timestamps_order_by_hash, resolve_prefixes,
+    list_pages_in_order, reopen_keeps_everything, refuses_newer_schema)
