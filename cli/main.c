@@ -1,0 +1,474 @@
+/*
+ * tvaers: the command line of tvaersd. Global flags, then a subcommand from
+ * one table that drives both dispatch and --help (after wireguard's wg.c).
+ * Every error is one line on stderr and a documented exit code.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "client.h"
+#include "err.h"
+#include "out.h"
+
+#ifndef PROJECT_VERSION
+/* CMake passes the project's version to tvaersd; this is its fallback. */
+#define PROJECT_VERSION "0.1.0"
+#endif
+
+#define SOCKET_NAME "control.sock"
+
+static const struct cmd cmds[] = {
+	{ "status", cmd_status, "",
+	    "this area, its name and how many records the store holds",
+	    "Shows this area's id and name, how many records the store holds\n"
+	    "(all of them, this area's own, the local-only ones, tombstones),\n"
+	    "and the daemon's version, pid, uptime, data directory and database\n"
+	    "size.\n", true },
+	{ "id", cmd_id, "",
+	    "this area's id",
+	    "Prints this area's id: the text form of its public key, by which\n"
+	    "other areas know it. With --json: {\"area\": ID}.\n", true },
+	{ "add", cmd_add, "KIND --FIELD VALUE...",
+	    "adds a record; field options are the wire field names",
+	    "Adds a record of KIND, signed with the area's key and stored before\n"
+	    "tvaers answers, and prints it. KIND is a wire name or its Danish\n"
+	    "label (association or forening, project or projekt, ...); `tvaers\n"
+	    "kinds` lists them. Each field is an option named after the field:\n"
+	    "--FIELD VALUE or --FIELD=VALUE; `tvaers add KIND --help` lists the\n"
+	    "fields of KIND with their types and limits. Lists are comma-separated\n"
+	    "(--interests heste,natur); enumerations take their code or a Danish\n"
+	    "or English label (--status skuffe or --status shelved); references\n"
+	    "take a record id, its first characters, or AREA:ID. Fields are\n"
+	    "checked here before anything is sent. The area's profile is not\n"
+	    "added but changed: `tvaers set area --FIELD VALUE`.\n"
+	    "\n"
+	    "Example:\n"
+	    "  tvaers add association --name \"Ridelauget Østby\" \\\n"
+	    "      --interests heste,natur --municipality 336\n", true },
+	{ "set", cmd_set, "REF --FIELD VALUE...",
+	    "changes fields of one of this area's records",
+	    "Writes a new version of one of this area's records with the given\n"
+	    "fields changed, and prints it; --FIELD \"\" removes a field. The\n"
+	    "options are those of `tvaers add`. REF is `area` (this area's\n"
+	    "profile, created by its first set), a record id or its first\n"
+	    "characters (like git's short hashes), or AREA:ID.\n"
+	    "\n"
+	    "Examples:\n"
+	    "  tvaers set area --name \"Østby\" --kind landsby --municipality 336\n"
+	    "  tvaers set 3kf9a2bq --members 60 --members_year 2024\n", true },
+	{ "rm", cmd_rm, "REF",
+	    "deletes a record (a tombstone replaces it everywhere)",
+	    "Deletes one of this area's records: a tombstone, a version without\n"
+	    "content, replaces it here and in every area it reaches. REF as for\n"
+	    "`tvaers set`.\n", true },
+	{ "show", cmd_show, "REF",
+	    "one record, every field",
+	    "Shows one record: its reference, kind and area, every field, when it\n"
+	    "was last changed and the start of its hash. REF is `area`, a record\n"
+	    "id or its first characters, or AREA:ID.\n", true },
+	{ "list", cmd_list, "[KIND] [--interests X,Y] [--status S] [--deleted]",
+	    "the records of a kind",
+	    "Lists records, of one KIND or of every kind, as a table that starts\n"
+	    "at once however many records there are; with --json, an array.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --interests X,Y  only records with at least one of these interests\n"
+	    "                   (codes from `tvaers interests`, or free tags)\n"
+	    "  --status S       only records with this status (code or label)\n"
+	    "  --deleted        include tombstones (deleted records)\n", true },
+	{ "export", cmd_export, "[--out FILE]",
+	    "every record as JSON lines, with its signed bytes",
+	    "Writes every record the store holds, tombstones and local-only\n"
+	    "records included, as JSON Lines: one object per line with ref, area,\n"
+	    "id, kind, timestamp (µs), updated, deleted, local, hash, fields,\n"
+	    "signature and raw (the complete signed record in hex), so that\n"
+	    "another implementation can verify every record. Always JSON Lines,\n"
+	    "with or without --json. Local-only records hold personal data: keep\n"
+	    "the file safe.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --out FILE  write FILE instead of stdout, atomically (a temporary\n"
+	    "              file renamed into place), readable by you only\n", true },
+	{ "municipalities", cmd_municipalities, "",
+	    "the municipality codes (built in; no daemon needed)",
+	    "Lists Denmark's municipalities: code, name and region. Fields of\n"
+	    "type municipality take the code. With --json, also each centroid in\n"
+	    "micro-degrees.\n", false },
+	{ "interests", cmd_interests, "",
+	    "the interest vocabulary (built in)",
+	    "Lists the interest codes with their Danish and English labels. Free\n"
+	    "tags (e.g. islandsheste) may stand beside the codes.\n", false },
+	{ "kinds", cmd_kinds, "[KIND]",
+	    "the record kinds, or the fields of one (built in)",
+	    "Without KIND, lists the record kinds: wire name, Danish label, and\n"
+	    "whether its records are local-only (they never leave this daemon).\n"
+	    "With KIND, lists its fields: wire name, label (Danish in brackets),\n"
+	    "type, limits, whether required, and the codes of enumerations.\n",
+	    false },
+	{ "help", cmd_help, "[COMMAND]",
+	    "this help, or the help of one command",
+	    "Prints the list of commands, or the help of COMMAND (the same as\n"
+	    "`tvaers COMMAND --help`).\n", false },
+};
+
+#define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+void
+cli_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs(PROG_NAME ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+const struct cmd *
+cli_cmd_find(const char *name)
+{
+	for (size_t i = 0; i < N_CMDS; i++)
+		if (strcmp(cmds[i].name, name) == 0)
+			return &cmds[i];
+	return NULL;
+}
+
+const struct output *
+cli_out(const struct cli *c)
+{
+	return c->is_json ? &out_json : &out_text;
+}
+
+bool
+cli_is_help(const char *s)
+{
+	return strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0;
+}
+
+int
+cli_usage_err(const char *cmd, const char *fmt, ...)
+{
+	const struct cmd *c = cmd != NULL ? cli_cmd_find(cmd) : NULL;
+	va_list ap;
+
+	fflush(stdout);
+	fputs(PROG_NAME ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (c != NULL)
+		fprintf(stderr, ". Usage: %s %s%s%s (see `%s %s --help`)\n",
+		    PROG_NAME, c->name, *c->usage ? " " : "", c->usage,
+		    PROG_NAME, c->name);
+	else
+		fprintf(stderr, ". See `%s --help`.\n", PROG_NAME);
+	return EXIT_USAGE;
+}
+
+void
+cli_help_main(FILE *f)
+{
+	fprintf(f,
+	    "Usage: %s [--json] [--home DIR] [--socket PATH] COMMAND [ARGS]\n"
+	    "\n"
+	    "Shows and changes the records of this area's tvaersd: its\n"
+	    "associations, projects, networks, events and documents, signed with\n"
+	    "the area's key and shared with the areas it peers with.\n"
+	    "\n"
+	    "Commands:\n", PROG_NAME);
+	for (size_t i = 0; i < N_CMDS; i++)
+		fprintf(f, "  %-15s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(f,
+	    "\n"
+	    "Options:\n"
+	    "  --json         print one JSON document for scripts (an array for\n"
+	    "                 list and the tables), the same in every language\n"
+	    "                 and terminal; export always writes JSON Lines\n"
+	    "  --home DIR     tvaersd's data directory; the socket is\n"
+	    "                 DIR/" SOCKET_NAME ". Default: $TVAERS_HOME, else\n"
+	    "                 $XDG_DATA_HOME/tvaers, else ~/.local/share/tvaers\n"
+	    "  --socket PATH  the control socket itself (beats --home)\n"
+	    "  -h, --help     this help; `%s COMMAND --help` for one command\n"
+	    "  --version      print the version of %s\n"
+	    "\n"
+	    "REF is `area` (this area's profile), a record id or its first\n"
+	    "characters (like git's short hashes), or AREA:ID. KIND is area,\n"
+	    "association, project, network, membership, event, document, or the\n"
+	    "local-only role and contact; Danish names (forening, projekt, ...)\n"
+	    "work too.\n"
+	    "\n"
+	    "Exit status:\n"
+	    "  0  success\n"
+	    "  1  tvaersd refused the request, or a record or field value is\n"
+	    "     wrong (the message says why and what to do)\n"
+	    "  2  usage error: an unknown command, kind, field or option\n"
+	    "  3  tvaersd is not reachable (not running, or another data\n"
+	    "     directory: see --home)\n", PROG_NAME, PROG_NAME);
+}
+
+void
+cli_help_cmd(const struct cmd *cmd, FILE *f)
+{
+	fprintf(f, "Usage: %s [--json] %s%s%s\n\n%s", PROG_NAME, cmd->name,
+	    *cmd->usage ? " " : "", cmd->usage, cmd->help);
+	if (cmd->needs_daemon)
+		fprintf(f, "\nNeeds a running tvaersd; `%s --help` describes "
+		    "--home, --socket\nand the exit status.\n", PROG_NAME);
+}
+
+int
+cli_flush(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_err("cannot write the output: %s", strerror(errno));
+		return EXIT_REFUSED;
+	}
+	return 0;
+}
+
+/* The socket: --socket, else --home/control.sock, else tvaersd's default data directory. */
+static char *
+socket_path(const struct cli *c)
+{
+	const char *dir = c->home, *env, *home;
+	const struct passwd *pw;
+	const char *sub = "";
+	char *p;
+	size_t n;
+
+	if (c->socket != NULL)
+		return xstrdup(c->socket);
+	/* The same search as tvaersd's conf_default_data_dir. */
+	if (dir == NULL && (env = getenv("TVAERS_HOME")) != NULL && *env)
+		dir = env;
+	if (dir == NULL && (env = getenv("XDG_DATA_HOME")) != NULL &&
+	    env[0] == '/') {
+		dir = env;
+		sub = "/tvaers";
+	}
+	if (dir == NULL) {
+		home = getenv("HOME");
+		if ((home == NULL || *home == 0) &&
+		    (pw = getpwuid(getuid())) != NULL)
+			home = pw->pw_dir;
+		if (home != NULL && *home) {
+			dir = home;
+			sub = "/.local/share/tvaers";
+		} else {
+			dir = "/var/lib/tvaers";
+		}
+	}
+	n = strlen(dir) + strlen(sub) + sizeof("/" SOCKET_NAME);
+	p = xmalloc(n);
+	snprintf(p, n, "%s%s/" SOCKET_NAME, dir, sub);
+	return p;
+}
+
+static int
+connect_failed(const char *path, int rc)
+{
+	switch (-rc) {
+	case ENOENT:
+	case ENOTDIR:
+		cli_err("tvaersd is not running (no socket at %s). Start it with "
+		    "`tvaersd` or `make run`; set TVAERS_HOME if it uses another "
+		    "data directory.", path);
+		break;
+	case ECONNREFUSED:
+		cli_err("tvaersd is not running (nothing answers at %s). Start "
+		    "it with `tvaersd` or `make run`; set TVAERS_HOME if it uses "
+		    "another data directory.", path);
+		break;
+	case EACCES:
+	case EPERM:
+		cli_err("cannot connect to tvaersd at %s: permission denied. Run "
+		    "tvaers as the user that runs tvaersd.", path);
+		break;
+	case ENAMETOOLONG:
+		cli_err("the socket path %s is too long for a Unix socket. Use a "
+		    "shorter --home or --socket.", path);
+		break;
+	default:
+		cli_err("cannot connect to tvaersd at %s: %s. Check that tvaersd "
+		    "runs (`make run`) and see its log.", path, tv_strerror(rc));
+		break;
+	}
+	return EXIT_UNREACHABLE;
+}
+
+/* Carries cli_call's callback through client_call's. */
+struct call {
+	struct cli *c;
+	cli_item_cb *cb;
+	void *arg;
+	int exit_code;
+};
+
+static int
+call_item(void *arg, const struct tv_value *item)
+{
+	struct call *call = arg;
+
+	if (call->cb == NULL)
+		return 0;
+	call->exit_code = call->cb(call->c, call->arg, item);
+	return call->exit_code != 0 ? -1 : 0;
+}
+
+int
+cli_call(struct cli *c, const char *op, const struct tv_value *args,
+    cli_item_cb *cb, void *arg)
+{
+	struct call call = { .c = c, .cb = cb, .arg = arg };
+	char msg[TV_CTL_MSG_MAX + 1];
+	int64_t code;
+	int rc;
+
+	if (c->sock_path == NULL)
+		c->sock_path = socket_path(c);
+	if (c->conn == NULL &&
+	    (rc = client_open(c->sock_path, &c->conn)) != 0)
+		return connect_failed(c->sock_path, rc);
+	rc = client_call(c->conn, op, args, call_item, &call, &code, msg,
+	    sizeof(msg));
+	if (rc != 0 && call.exit_code != 0)
+		return call.exit_code;	/* the callback said what went wrong */
+	switch (rc) {
+	case 0:
+		break;
+	case -EAGAIN:
+		cli_err("tvaersd did not answer within %d seconds. It may be "
+		    "overloaded or stuck; see its log.", CLIENT_TIMEOUT);
+		return EXIT_UNREACHABLE;
+	case TV_ETRUNC:
+		cli_err("tvaersd closed the connection before it answered. It "
+		    "may be stopping or serving too many connections; see its "
+		    "log.");
+		return EXIT_UNREACHABLE;
+	case -EPIPE:
+	case -ECONNRESET:
+		cli_err("lost the connection to tvaersd (%s). See its log.",
+		    tv_strerror(rc));
+		return EXIT_UNREACHABLE;
+	case TV_ENOMEM:
+		cli_err("out of memory");
+		return EXIT_REFUSED;
+	case TV_EUTF8:
+		cli_err("an argument is not valid UTF-8 text. Use a UTF-8 "
+		    "terminal and locale.");
+		return EXIT_USAGE;
+	default:
+		if (rc > -1000) {
+			cli_err("talking to tvaersd: %s. See its log.",
+			    tv_strerror(rc));
+			return EXIT_UNREACHABLE;
+		}
+		cli_err("tvaersd sent a reply tvaers cannot read (%s). Are "
+		    "tvaers and tvaersd the same version?", tv_strerror(rc));
+		return EXIT_REFUSED;
+	}
+	if (code != 0) {
+		/* The daemon's message is a sentence for people; it may quote peer text. */
+		char *vis = out_vis(msg, strlen(msg), false);
+		cli_err("%s", *vis ? vis : tv_strerror((int)code));
+		free(vis);
+		return EXIT_REFUSED;
+	}
+	return 0;
+}
+
+int
+cmd_help(struct cli *c, int argc, char **argv)
+{
+	const struct cmd *cmd;
+
+	if (argc < 2 || cli_is_help(argv[1])) {
+		cli_help_main(stdout);
+		return cli_flush();
+	}
+	if ((cmd = cli_cmd_find(argv[1])) == NULL)
+		return cli_usage_err(NULL, "there is no command '%s'", argv[1]);
+	cli_help_cmd(cmd, stdout);
+	return cli_flush();
+}
+
+/* Takes an option's value: --opt VALUE or --opt=VALUE. */
+static const char *
+opt_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (strcmp(argv[*i], name) != 0)
+		return NULL;
+	if (*i + 1 >= argc) {
+		cli_usage_err(NULL, "option %s needs a value", name);
+		exit(EXIT_USAGE);
+	}
+	return argv[++*i];
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli c = { .is_json = false };
+	const struct cmd *cmd;
+	const char *v;
+	int i, rc;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		} else if (strcmp(argv[i], "--json") == 0) {
+			c.is_json = true;
+		} else if ((v = opt_value(argc, argv, &i, "--home")) != NULL) {
+			c.home = v;
+		} else if ((v = opt_value(argc, argv, &i, "--socket")) != NULL) {
+			c.socket = v;
+		} else if (cli_is_help(argv[i])) {
+			cli_help_main(stdout);
+			return cli_flush();
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("%s %s\n", PROG_NAME, PROJECT_VERSION);
+			return cli_flush();
+		} else {
+			return cli_usage_err(NULL, "there is no option '%s'",
+			    argv[i]);
+		}
+	}
+	if (i == argc) {
+		cli_help_main(stderr);
+		return EXIT_USAGE;
+	}
+	if ((cmd = cli_cmd_find(argv[i])) == NULL)
+		return cli_usage_err(NULL, "there is no command '%s'", argv[i]);
+	/*
+	 * `tvaers COMMAND --help`, or --help anywhere among the arguments of
+	 * a command whose arguments are no free text; add and set find it
+	 * among their field options themselves (add KIND --help says more).
+	 */
+	for (int j = i + 1; j < argc && strcmp(cmd->name, "help") != 0; j++) {
+		if (!cli_is_help(argv[j]))
+			continue;
+		if (j > i + 1 && (strcmp(cmd->name, "add") == 0 ||
+		    strcmp(cmd->name, "set") == 0))
+			break;
+		cli_help_cmd(cmd, stdout);
+		return cli_flush();
+	}
+	rc = cmd->fn(&c, argc - i, argv + i);
+	client_close(c.conn);
+	free(c.sock_path);
+	if (rc == 0)
+		rc = cli_flush();
+	return rc;
+}
