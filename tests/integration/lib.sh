@@ -1,0 +1,79 @@
+# Shared helpers for the integration tests (sourced, bash).
+# Each test gets a temporary directory that is removed on exit, with every
+# daemon it started stopped first. Waits poll with a deadline; no sleeps.
+set -euo pipefail
+
+: "${TVAERSD:?set TVAERSD to the tvaersd binary}"
+: "${TVAERS:?set TVAERS to the tvaers binary}"
+: "${CTLPOKE:?set CTLPOKE to the ctlpoke binary}"
+
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tvaers-test.XXXXXX")
+TEST_PIDS=()
+
+cleanup() {
+	local pid
+	for pid in "${TEST_PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null || true
+	done
+	for pid in "${TEST_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	rm -rf "$TEST_TMP"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# wait_until DEADLINE_SECONDS COMMAND...: polls COMMAND until it succeeds.
+wait_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.05
+	done
+}
+
+# start_daemon HOME: starts tvaersd on HOME; sets DAEMON_PID.
+start_daemon() {
+	local home=$1
+	mkdir -p "$home"
+	TVAERS_HOME=$home "$TVAERSD" >>"$home/daemon.log" 2>&1 &
+	DAEMON_PID=$!
+	TEST_PIDS+=("$DAEMON_PID")
+	wait_until 20 env TVAERS_HOME="$home" "$TVAERS" status ||
+		{ cat "$home/daemon.log" >&2; fail "tvaersd on $home did not start"; }
+}
+
+# stop_daemon PID: SIGTERM and wait; fails if it does not exit cleanly.
+stop_daemon() {
+	local pid=$1 rc=0
+	kill -TERM "$pid"
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 0 ] || fail "tvaersd $pid exited with $rc on SIGTERM"
+}
+
+# tv HOME ARGS...: runs the CLI against HOME.
+tv() {
+	local home=$1
+	shift
+	TVAERS_HOME=$home "$TVAERS" "$@"
+}
+
+# expect_fail STATUS COMMAND...: COMMAND must exit with STATUS; its stderr
+# is left in $TEST_TMP/stderr.
+expect_fail() {
+	local want=$1 rc=0
+	shift
+	"$@" >"$TEST_TMP/stdout" 2>"$TEST_TMP/stderr" || rc=$?
+	[ "$rc" -eq "$want" ] ||
+		fail "'$*' exited $rc, expected $want: $(cat "$TEST_TMP/stderr")"
+}
+
+# assert_contains FILE TEXT
+assert_contains() {
+	grep -qF -- "$2" "$1" || fail "$1 does not contain '$2': $(head -c 2000 "$1")"
+}
