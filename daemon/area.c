@@ -115,39 +115,32 @@ expand_refs(struct area *a, struct tv_doc *doc, const char *text,
 	if ((expanded = malloc(cap)) == NULL)
 		return TV_ENOMEM;
 	expanded[0] = 0;
-	while (*p) {
+	const char *item_text;
+	size_t n;
+	while (tv_list_next(&p, &item_text, &n)) {
 		char item[256], full[TV_AREA_TEXT_LEN + TV_ID_TEXT_LEN + 2];
 		uint8_t origin[TV_PK_LEN], id[TV_ID_LEN];
-		const char *end = strchr(p, ',');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
 
-		while (n > 0 && *p == ' ') {
-			p++;
-			n--;
-		}
-		while (n > 0 && p[n - 1] == ' ')
-			n--;
+		if (n == 0)
+			continue;
 		if (n >= sizeof(item)) {
 			snprintf(errbuf, errlen, "reference too long: '%.40s…'",
-			    p);
+			    item_text);
 			rc = TV_EMALFORMED;
 			goto out;
 		}
-		memcpy(item, p, n);
+		memcpy(item, item_text, n);
 		item[n] = 0;
-		if (n > 0) {
-			rc = area_resolve(a, item, origin, id, errbuf, errlen);
-			if (rc != 0)
-				goto out;
-			tv_area_text(origin, full);
-			full[TV_AREA_TEXT_LEN] = ':';
-			tv_id_text(id, full + TV_AREA_TEXT_LEN + 1);
-			if (sodium_is_zero(id, TV_ID_LEN))
-				full[TV_AREA_TEXT_LEN] = 0;
-			len += (size_t)snprintf(expanded + len, cap - len, "%s%s",
-			    len > 0 ? "," : "", full);
-		}
-		p = end ? end + 1 : p + strlen(p);
+		rc = area_resolve(a, item, origin, id, errbuf, errlen);
+		if (rc != 0)
+			goto out;
+		tv_area_text(origin, full);
+		full[TV_AREA_TEXT_LEN] = ':';
+		tv_id_text(id, full + TV_AREA_TEXT_LEN + 1);
+		if (sodium_is_zero(id, TV_ID_LEN))
+			full[TV_AREA_TEXT_LEN] = 0;
+		len += (size_t)snprintf(expanded + len, cap - len, "%s%s",
+		    len > 0 ? "," : "", full);
 	}
 	if ((*out = tv_doc_copy(doc, expanded, len)) == NULL)
 		rc = TV_ENOMEM;

@@ -323,28 +323,20 @@ listing_more(struct ctl_req *req)
 static int
 parse_interests(struct ctl_req *req, struct listing *l, const char *text)
 {
-	const char *p = text;
+	const char *p = text, *item;
+	size_t n;
 
-	while (*p) {
-		const char *end = strchr(p, ',');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		while (n > 0 && *p == ' ') {
-			p++;
-			n--;
+	while (tv_list_next(&p, &item, &n)) {
+		if (n == 0)
+			continue;
+		if (l->n_interests == FILTER_MAX || n >= 64) {
+			snprintf(req->msg, sizeof(req->msg), "at most %d "
+			    "interests of at most 63 bytes in a filter",
+			    FILTER_MAX);
+			return TV_ETOOBIG;
 		}
-		while (n > 0 && p[n - 1] == ' ')
-			n--;
-		if (n > 0) {
-			if (l->n_interests == FILTER_MAX || n >= 64) {
-				snprintf(req->msg, sizeof(req->msg), "at most %d "
-				    "interests of at most 63 bytes in a filter",
-				    FILTER_MAX);
-				return TV_ETOOBIG;
-			}
-			memcpy(l->interests[l->n_interests], p, n);
-			l->interests[l->n_interests++][n] = 0;
-		}
-		p = end ? end + 1 : p + strlen(p);
+		memcpy(l->interests[l->n_interests], item, n);
+		l->interests[l->n_interests++][n] = 0;
 	}
 	return 0;
 }

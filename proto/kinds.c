@@ -2840,3 +2840,25 @@ tv_kind_by_wire(const char *name, size_t len)
 			return &k[i];
 	return NULL;
 }
+
+bool
+tv_list_next(const char **cursor, const char **out_item, size_t *out_len)
+{
+	const char *p = *cursor, *end;
+	size_t n;
+
+	if (*p == 0)
+		return false;
+	end = strchr(p, ',');
+	n = end ? (size_t)(end - p) : strlen(p);
+	*cursor = end ? end + 1 : p + n;
+	while (n > 0 && *p == ' ') {
+		p++;
+		n--;
+	}
+	while (n > 0 && p[n - 1] == ' ')
+		n--;
+	*out_item = p;
+	*out_len = n;
+	return true;
+}

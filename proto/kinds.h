@@ -115,6 +115,13 @@ int tv_field_parse(struct tv_doc *doc, const struct tv_field *f,
 size_t tv_field_format(const struct tv_field *f, const struct tv_value *v,
     const char *lang, char *out, size_t outlen);
 
+/*
+ * Walks comma-separated text as people type it: stores the next item,
+ * trimmed of spaces (possibly empty), in *out_item and *out_len, moves
+ * *cursor past it. Returns false when the text is used up.
+ */
+bool tv_list_next(const char **cursor, const char **out_item,
+    size_t *out_len);
 /* True if the 8-character string is a CVR number passing the mod-11 check. */
 bool tv_cvr_valid(const char *s, size_t len);
 /* Returns the municipality with that code, or NULL. */

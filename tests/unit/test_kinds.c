@@ -1893,7 +1893,24 @@ TEST(format_truncates_at_character_boundary)
 	tv_doc_free(doc);
 }
 
-TEST_MAIN(
+TEST(list_next_splits_and_trims)
+{
+	const char *p = " heste , natur,,islandsheste ", *item;
+	const char *want[] = { "heste", "natur", "", "islandsheste" };
+	size_t n, k = 0;
+
+	while (tv_list_next(&p, &item, &n)) {
+		ASSERT(k < 4);
+		ASSERT_EQ(n, strlen(want[k]));
+		ASSERT(memcmp(item, want[k], n) == 0);
+		k++;
+	}
+	ASSERT_EQ(k, 4);
+	p = "";
+	ASSERT(!tv_list_next(&p, &item, &n));
+}
+
+TEST_MAIN(list_next_splits_and_trims, 
 	municipalities_table,
 	municipality_by_name,
 	municipality_parse,
