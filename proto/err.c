@@ -27,6 +27,7 @@ tv_strerror(int err)
 	case TV_EINVAL: return "invalid argument";
 	case TV_ELOCAL: return "local-only record";
 	case TV_EEXIST: return "already exists";
+	case TV_EEXPIRED: return "expired";
 	}
 	if (err < 0 && err > -1000)
 		return strerror(-err);

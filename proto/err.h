@@ -29,6 +29,7 @@ enum tv_err {
 	TV_EINVAL = -1018,	/* an argument is invalid */
 	TV_ELOCAL = -1019,	/* a local-only record may not travel */
 	TV_EEXIST = -1020,	/* the item already exists */
+	TV_EEXPIRED = -1021,	/* past its expiry time (an invite code) */
 };
 
 /* Returns a static English description of err (a TV_E* or -errno code). */
