@@ -57,6 +57,11 @@ int cmd_show(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 
+/* cmd_peers.c */
+int cmd_peers(struct cli *c, int argc, char **argv);
+int cmd_invite(struct cli *c, int argc, char **argv);
+int cmd_join(struct cli *c, int argc, char **argv);
+
 /* cmd_misc.c */
 int cmd_municipalities(struct cli *c, int argc, char **argv);
 int cmd_interests(struct cli *c, int argc, char **argv);

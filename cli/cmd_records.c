@@ -172,6 +172,8 @@ static const struct {
 	{ "uptime", "uptime", "oppetid" },
 	{ "data_dir", "data directory", "datamappe" },
 	{ "db_bytes", "database size", "databasens størrelse" },
+	{ "peers_connected", "peers", "peers" },
+	{ "peers_known", "peers known", "kendte peers" },
 };
 
 #define N_STATUS_KEYS (sizeof(status_keys) / sizeof(status_keys[0]))
@@ -226,6 +228,16 @@ status_item(struct cli *c, void *arg, const struct tv_value *item)
 			human_duration(i, text[k], sizeof(text[k]));
 			people->type = OUT_STR;
 			people->s = text[k];
+		} else if (strcmp(status_keys[k].key, "peers_connected") == 0 &&
+		    value_int(v, &i)) {
+			int64_t known = 0;
+			(void)value_int(tv_map_get(item, "peers_known"), &known);
+			snprintf(text[k], sizeof(text[k]), "%" PRId64
+			    " connected of %" PRId64 " known", i, known);
+			people->type = OUT_STR;
+			people->s = text[k];
+		} else if (strcmp(status_keys[k].key, "peers_known") == 0) {
+			n--;	/* shown on the peers line */
 		} else if (strcmp(status_keys[k].key, "db_bytes") == 0 &&
 		    value_int(v, &i)) {
 			human_bytes(i, text[k], sizeof(text[k]));

@@ -94,6 +94,27 @@ static const struct cmd cmds[] = {
 	    "Options:\n"
 	    "  --out FILE  write FILE instead of stdout, atomically (a temporary\n"
 	    "              file renamed into place), readable by you only\n", true },
+	{ "peers", cmd_peers, "[add ADDR | rm ADDR]",
+	    "the daemons this one links to, or add or remove one",
+	    "Without arguments, lists known peers and inbound links: address,\n"
+	    "state (connected, connecting, backoff, inbound), area, name and the\n"
+	    "last error. `peers add HOST:PORT` remembers a peer and dials it;\n"
+	    "`peers rm HOST:PORT` forgets it and closes its link. Peers listen\n"
+	    "on port 7340 by default.\n", true },
+	{ "invite", cmd_invite, "[--address HOST:PORT] [--days N]",
+	    "an invite code for another area to join this federation",
+	    "Prints a code that carries this federation's key (a secret: give\n"
+	    "it only to the area you invite) and where to reach this daemon.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --address HOST:PORT  the address to put in the code (default: the\n"
+	    "                       addresses this daemon listens on)\n"
+	    "  --days N             valid for N days (default 7)\n", true },
+	{ "join", cmd_join, "CODE",
+	    "joins the federation of an invite code",
+	    "Takes the federation key from CODE (made by `tvaers invite` on\n"
+	    "another daemon) and dials the addresses in it. Refused if this area\n"
+	    "already peers in another federation.\n", true },
 	{ "municipalities", cmd_municipalities, "",
 	    "the municipality codes (built in; no daemon needed)",
 	    "Lists Denmark's municipalities: code, name and region. Fields of\n"

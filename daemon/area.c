@@ -279,11 +279,16 @@ write_version(struct area *a, const struct tv_kind *k,
 	int rc;
 
 	/* PROTOCOL.md §4.2: a record's timestamp never goes backwards. */
-	if (store_get(a->store, a->kp.pk, id, &prev, &prev_len, NULL) == 0) {
+	rc = store_get(a->store, a->kp.pk, id, &prev, &prev_len, NULL);
+	if (rc == 0) {
 		if (tv_record_decode(prev, prev_len, &r) == 0 &&
 		    r.timestamp >= ts)
 			ts = r.timestamp + 1;
 		free(prev);
+	} else if (rc != TV_ENOTFOUND) {
+		snprintf(errbuf, errlen, "cannot read the %s record: %s",
+		    k->name, tv_strerror(rc));
+		return rc;
 	}
 	memset(out, 0, sizeof(*out));
 	rc = tv_record_sign(&a->kp, k->name, id, ts, flags, body, body_len,
@@ -296,9 +301,13 @@ write_version(struct area *a, const struct tv_kind *k,
 		goto fail;
 	}
 	out->is_local = k->is_local;
-	if ((rc = store_put(a->store, &r, k->is_local)) < 0) {
+	if ((rc = store_put(a->store, &r, k->is_local)) <= 0) {
+		/* 0: the store holds a newer version; nothing was written. */
+		if (rc == 0)
+			rc = TV_EEXIST;
 		snprintf(errbuf, errlen, "cannot store the %s record: %s",
-		    k->name, tv_strerror(rc));
+		    k->name, rc == TV_EEXIST ? "a newer version is stored" :
+		    tv_strerror(rc));
 		goto fail;
 	}
 	return 0;
@@ -369,6 +378,11 @@ area_add_batch(struct area *a, const char *kind, const struct tv_value *items,
 		snprintf(errbuf, errlen, "a batch is an array of field maps of "
 		    "one kind other than area");
 		return TV_EMALFORMED;
+	}
+	if (items->len > AREA_BATCH_MAX) {
+		snprintf(errbuf, errlen, "a batch holds at most %d records; "
+		    "split it", AREA_BATCH_MAX);
+		return TV_ETOOBIG;
 	}
 	recs = calloc(items->len + 1, sizeof(*recs));
 	raws = calloc(items->len + 1, sizeof(*raws));

@@ -17,6 +17,8 @@
 #include "sign.h"
 #include "store.h"
 
+#define AREA_BATCH_MAX 10000	/* records in one add_batch */
+
 struct area {
 	struct tv_keypair kp;
 	struct store *store;	/* borrowed */

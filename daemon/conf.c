@@ -43,6 +43,7 @@
 #include <ini.h>
 #include <utf8proc.h>
 
+#include "invite.h"
 #include "kinds.h"
 
 /* The largest configuration file read. */
@@ -99,6 +100,9 @@ enum {
 	OPT_AREA_NAME,
 	OPT_AREA_KIND,
 	OPT_MUNICIPALITY,
+	OPT_LISTEN,
+	OPT_TARGET_PEERS,
+	OPT_MAX_PEERS,
 	OPT_COUNT
 };
 
@@ -109,12 +113,19 @@ static int municipality_resolve(const struct conf_option *, const char *,
     const char **, long *, char *, size_t);
 static const char *municipality_note(const char *, long);
 
+static int int_resolve(const struct conf_option *, const char *,
+    const char **, long *, char *, size_t);
+static int listen_resolve(const struct conf_option *, const char *,
+    const char **, long *, char *, size_t);
+
 static const struct conf_values area_kinds = { kind_resolve, kind_note };
+static const struct conf_values plain_ints = { int_resolve, NULL };
+static const struct conf_values listen_addrs = { listen_resolve, NULL };
 static const struct conf_values municipalities = {
 	municipality_resolve, municipality_note
 };
 
-static const char *const sections[] = { "daemon", "area" };
+static const char *const sections[] = { "daemon", "area", "network" };
 
 static const struct conf_option options[OPT_COUNT] = {
 	[OPT_DATA_DIR] = {
@@ -156,6 +167,23 @@ static const struct conf_option options[OPT_COUNT] = {
 		"the municipality's code or name, e.g. 336 or Stevns; see "
 		"`tvaers municipalities`",
 		offsetof(struct conf, municipality), &municipalities,
+	},
+	[OPT_LISTEN] = {
+		"network", "listen", CONF_TEXT, 0, 180,
+		"0.0.0.0:7340,[::]:7340", "0.0.0.0:7340,[::]:7340", false,
+		"where other daemons reach this one: ADDR:PORT, comma-separated; "
+		"none to not listen",
+		offsetof(struct conf, listen), &listen_addrs,
+	},
+	[OPT_TARGET_PEERS] = {
+		"network", "target_peers", CONF_INT, 0, 1000, "8", "8", true,
+		"how many known peers to keep links to",
+		offsetof(struct conf, target_peers), &plain_ints,
+	},
+	[OPT_MAX_PEERS] = {
+		"network", "max_peers", CONF_INT, 1, 10000, "64", "64", false,
+		"the most links, incoming and outgoing, at once",
+		offsetof(struct conf, max_peers), &plain_ints,
 	},
 };
 
@@ -365,6 +393,59 @@ kind_note(const char *code, long n)
 }
 
 static int
+int_resolve(const struct conf_option *o, const char *text,
+    const char **out_code, long *out_int, char *why, size_t whylen)
+{
+	char *end;
+	long n;
+
+	(void)out_code;
+	errno = 0;
+	n = strtol(text, &end, 10);
+	if (errno != 0 || end == text || *end != 0 || n < o->min ||
+	    n > o->max) {
+		snprintf(why, whylen, "'%s' is not a whole number from %ld to "
+		    "%ld", text, o->min, o->max);
+		return -1;
+	}
+	*out_int = n;
+	return 0;
+}
+
+/* Checks "ADDR:PORT,..." (IP literals, v6 in brackets); "none" is fine. */
+static int
+listen_resolve(const struct conf_option *o, const char *text,
+    const char **out_code, long *out_int, char *why, size_t whylen)
+{
+	struct tv_invite_addr a;
+	const char *p = text, *item;
+	size_t n, count = 0;
+
+	(void)o;
+	(void)out_code;
+	(void)out_int;
+	if (strcasecmp(text, "none") == 0)
+		return 0;
+	while (tv_list_next(&p, &item, &n)) {
+		if (n == 0)
+			continue;
+		if (tv_invite_addr_parse(item, n, &a) != 0 ||
+		    a.family == TV_INVITE_DNS) {
+			snprintf(why, whylen, "'%.*s' is not an address to listen "
+			    "on: write IP:PORT, e.g. 0.0.0.0:7340 or [::]:7340",
+			    (int)n, item);
+			return -1;
+		}
+		if (++count > CONF_LISTEN_MAX) {
+			snprintf(why, whylen, "at most %d listen addresses",
+			    CONF_LISTEN_MAX);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
 municipality_resolve(const struct conf_option *o, const char *text,
     const char **out_code, long *out_int, char *why, size_t whylen)
 {
@@ -449,6 +530,11 @@ option_set(struct parse *st, const struct conf_option *o, const char *text,
 	case CONF_TEXT:
 		if (len == 0)
 			break;
+		if (o->values != NULL && o->values->resolve(o, text, &code,
+		    &n, why, whylen) != 0)
+			return -1;
+		if (o == &options[OPT_LISTEN] && strcasecmp(text, "none") == 0)
+			break;
 		copy = (char *)utf8proc_NFC((const utf8proc_uint8_t *)text);
 		if (copy == NULL) {
 			st->is_oom = true;
@@ -510,8 +596,10 @@ option_set(struct parse *st, const struct conf_option *o, const char *text,
 		}
 		break;
 	case CONF_INT:
-		if (len > 0 && o->values->resolve(o, text, &code, &n, why,
-		    whylen) != 0)
+		if (len == 0 && o->def != NULL)
+			text = o->def;	/* empty: back to the default */
+		if ((len > 0 || o->def != NULL) && o->values->resolve(o, text,
+		    &code, &n, why, whylen) != 0)
 			return -1;
 		*(int *)(void *)((char *)c + o->offset) = (int)n;
 		return 0;
@@ -549,12 +637,12 @@ on_pair(void *user, const char *section, const char *name, const char *value)
 		value = "";
 	if (*section == 0) {
 		parse_error(st, st->line, "'%s' comes before any section; put "
-		    "it under [daemon] or [area]", name);
+		    "it under [daemon], [area] or [network]", name);
 		return 0;
 	}
 	if (!section_known(section, strlen(section))) {
 		parse_error(st, st->line, "unknown section [%s] (the "
-		    "sections are [daemon] and [area])", section);
+		    "sections are [daemon], [area] and [network])", section);
 		return 0;
 	}
 	if ((o = option_find(section, name)) == NULL) {
@@ -667,7 +755,7 @@ conf_reader(char *str, int num, void *stream)
 		const char *end = memchr(p, ']', len), *rest;
 		if (end != NULL && !section_known(p + 1, (size_t)(end - p - 1))) {
 			parse_error(st, st->line, "unknown section [%.*s] (the "
-			    "sections are [daemon] and [area])",
+			    "sections are [daemon], [area] and [network])",
 			    (int)(end - p - 1), p + 1);
 			return NULL;
 		}
@@ -702,10 +790,22 @@ conf_init(struct conf *c, const char *data_dir)
 	}
 	/* The table's written defaults; they cannot fail to parse. */
 	c->log_level = LOG_LEVEL_INFO;
-	for (size_t i = 0; i < OPT_COUNT; i++)
-		if (options[i].type == CONF_LOG_LEVEL && options[i].def != NULL)
-			log_level_parse(options[i].def, (enum log_level *)(void *)
-			    ((char *)c + options[i].offset));
+	for (size_t i = 0; i < OPT_COUNT; i++) {
+		const struct conf_option *o = &options[i];
+		void *field = (char *)c + o->offset;
+
+		if (o->def == NULL)
+			continue;
+		if (o->type == CONF_LOG_LEVEL)
+			log_level_parse(o->def, (enum log_level *)field);
+		else if (o->type == CONF_INT)
+			*(int *)field = (int)strtol(o->def, NULL, 10);
+		else if (o->type == CONF_TEXT &&
+		    (*(char **)field = strdup(o->def)) == NULL) {
+			conf_free(c);
+			return -ENOMEM;
+		}
+	}
 	return 0;
 }
 
@@ -732,8 +832,11 @@ conf_copy(struct conf *dst, const struct conf *src)
 		if (is_str_type(options[i].type))
 			*str_field(dst, &options[i]) = NULL;
 	for (size_t i = 0; i < OPT_COUNT; i++) {
-		const char *s = *cstr_field(src, &options[i]);
-		if (!is_str_type(options[i].type) || s == NULL)
+		const char *s;
+
+		if (!is_str_type(options[i].type))
+			continue;
+		if ((s = *cstr_field(src, &options[i])) == NULL)
 			continue;
 		if ((*str_field(dst, &options[i]) = strdup(s)) == NULL) {
 			conf_free(dst);
@@ -958,6 +1061,8 @@ conf_print(const struct conf *c, FILE *out)
 		case CONF_PATH:
 		case CONF_ENUM:
 			s = *(char *const *)field;
+			if (s == NULL && o == &options[OPT_LISTEN])
+				fputs(" none", out);
 			if (s == NULL)
 				break;
 			fputc(' ', out);
@@ -971,7 +1076,7 @@ conf_print(const struct conf *c, FILE *out)
 			break;
 		case CONF_INT:
 			n = *(const int *)field;
-			if (n == 0)
+			if (n == 0 && o->def == NULL)
 				break;
 			fprintf(out, " %d", n);
 			if (o->values != NULL && o->values->note != NULL)

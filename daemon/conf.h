@@ -21,7 +21,15 @@ struct conf {
 	char *area_name;	/* [area] name; NULL: keep what the record says */
 	char *area_kind;	/* [area] kind: an area kind code or label; NULL: keep */
 	int municipality;	/* [area] municipality code; 0: keep */
+	char *listen;		/* [network] listen: ADDR:PORT,...; NULL: none */
+	int target_peers;	/* [network] target_peers: outbound links wanted */
+	int max_peers;		/* [network] max_peers: links at most */
 };
+
+/* The default port of peer links (PROTOCOL.md §9). */
+#define CONF_PEER_PORT 7340
+/* The most addresses [network] listen takes. */
+#define CONF_LISTEN_MAX 8
 
 /*
  * Fills c with defaults for the data directory data_dir (copied). Returns 0

@@ -57,6 +57,7 @@ struct control {
 	struct ctl_conn *conns;
 	unsigned n_conns;
 	bool closing;
+	bool server_closed;	/* its close callback ran */
 };
 
 static void conn_close(struct ctl_conn *c);
@@ -99,6 +100,11 @@ conn_handle_closed(uv_handle_t *h)
 	tv_w_free(&c->out);
 	free(c->in);
 	free(c);
+	/* The last connection of a closed server frees the server. */
+	if (ctl->server_closed && ctl->conns == NULL) {
+		free(ctl->path);
+		free(ctl);
+	}
 }
 
 static void
@@ -253,6 +259,8 @@ conn_answer(struct ctl_conn *c, const uint8_t *frame, size_t len)
 	c->req.d = c->ctl->d;
 	c->req.in = &c->view;
 	c->req.out = &c->out;
+	/* No stall or idle timeout while we answer: the client waits on us. */
+	uv_timer_stop(&c->timer);
 	c->busy = true;
 	rc = fn(&c->req);
 	if (rc < 0) {
@@ -349,10 +357,13 @@ on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 		/* At most one frame plus one read chunk is ever buffered. */
 		if (cap > TV_CTL_HDR_LEN + TV_CTL_FRAME_MAX + READ_CHUNK)
 			cap = TV_CTL_HDR_LEN + TV_CTL_FRAME_MAX + READ_CHUNK;
+		if (c->in_len + (size_t)n > cap) {
+			conn_fail(c, TV_ETOOBIG, true, "request buffer exhausted");
+			return;
+		}
 		uint8_t *in = realloc(c->in, cap);
-		if (in == NULL || c->in_len + (size_t)n > cap) {
-			free(in == c->in ? NULL : in);
-			conn_fail(c, TV_ENOMEM, true, "request buffer exhausted");
+		if (in == NULL) {
+			conn_fail(c, TV_ENOMEM, true, "tvaersd is out of memory");
 			return;
 		}
 		c->in = in;
@@ -426,10 +437,18 @@ on_connection(uv_stream_t *server, int status)
 	conn_resume(c);
 }
 
+/*
+ * libuv runs close callbacks in no order we may rely on, so the control
+ * block lives until both the server and every connection have closed.
+ */
 static void
 server_closed(uv_handle_t *h)
 {
 	struct control *ctl = h->data;
+
+	ctl->server_closed = true;
+	if (ctl->conns != NULL)
+		return;
 	free(ctl->path);
 	free(ctl);
 }

@@ -1,4 +1,5 @@
 #include "ctl_records.h"
+#include "ctl_peers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include "daemon.h"
 #include "err.h"
 #include "kinds.h"
+#include "net.h"
 #include "record.h"
 
 #define LIST_PAGE 256		/* records per page of a streamed listing */
@@ -73,7 +75,8 @@ op_status(struct ctl_req *req)
 {
 	struct tvaersd *d = req->d;
 	struct store_stats all, own;
-	struct tv_value root, kv[22];
+	struct tv_value root, kv[26];
+	size_t connected = 0, known = 0;
 	char name[512];
 	size_t n = 0;
 	int rc;
@@ -107,6 +110,10 @@ op_status(struct ctl_req *req)
 	KV_INT("uptime", time(NULL) - d->started);
 	KV_STR("data_dir", d->conf.data_dir);
 	KV_INT("db_bytes", all.db_bytes);
+	if (d->net != NULL)
+		net_counts(d->net, &connected, &known);
+	KV_INT("peers_connected", connected);
+	KV_INT("peers_known", known);
 #undef KV_STR
 #undef KV_INT
 	memset(&root, 0, sizeof(root));
@@ -305,17 +312,24 @@ static int
 listing_more(struct ctl_req *req)
 {
 	struct listing *l = req->state;
+	size_t before = req->out->buf.len;
 	long rows;
 
 	l->out = req->out;
-	rows = store_list(req->d->store, &l->q, &l->cur, LIST_PAGE,
-	    listing_row, l);
-	if (rows < 0 || l->err != 0) {
-		int rc = rows < 0 ? (int)rows : l->err;
-		snprintf(req->msg, sizeof(req->msg), "listing failed: %s",
-		    tv_strerror(rc));
-		return rc;
-	}
+	/*
+	 * A filter may drop a whole page; keep going until there is something
+	 * to send, since the next page is only asked for after a write.
+	 */
+	do {
+		rows = store_list(req->d->store, &l->q, &l->cur, LIST_PAGE,
+		    listing_row, l);
+		if (rows < 0 || l->err != 0) {
+			int rc = rows < 0 ? (int)rows : l->err;
+			snprintf(req->msg, sizeof(req->msg), "listing failed: %s",
+			    tv_strerror(rc));
+			return rc;
+		}
+	} while (rows == LIST_PAGE && req->out->buf.len == before);
 	return rows == LIST_PAGE ? 1 : 0;
 }
 
@@ -438,6 +452,11 @@ static const struct {
 	{ "show", op_show },
 	{ "list", op_list },
 	{ "export", op_export },
+	{ "peers", ctl_op_peers },
+	{ "peers_add", ctl_op_peers_add },
+	{ "peers_rm", ctl_op_peers_rm },
+	{ "invite", ctl_op_invite },
+	{ "join", ctl_op_join },
 };
 
 ctl_handler_fn *

@@ -5,6 +5,7 @@
 #ifndef TVAERS_DAEMON_DAEMON_H
 #define TVAERS_DAEMON_DAEMON_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -15,6 +16,7 @@
 #include "store.h"
 
 struct control;
+struct net;
 
 struct tvaersd {
 	uv_loop_t *loop;
@@ -23,7 +25,9 @@ struct tvaersd {
 	struct store *store;
 	struct area area;
 	struct control *control;
+	struct net *net;
 	time_t started;
+	bool log_level_fixed;	/* -l or -v given: SIGHUP keeps the level */
 };
 
 #endif

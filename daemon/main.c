@@ -20,6 +20,7 @@
 #include "err.h"
 #include "keyfile.h"
 #include "log.h"
+#include "net.h"
 #include "pidfile.h"
 #include "sign.h"
 #include "store.h"
@@ -33,7 +34,7 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-"usage: tvaersd [-nv] [-c FILE] [-d DIR] [-l LEVEL]\n"
+"usage: tvaersd [-nv] [-c FILE] [-d DIR] [-l LEVEL] [--listen ADDR:PORT]\n"
 "\n"
 "Keeps this area's records, signed with its key, and answers the tvaers\n"
 "command. Runs in the foreground and logs to stderr.\n"
@@ -42,6 +43,8 @@ usage(FILE *out)
 "  -d, --data-dir DIR  data directory: database, key, control socket\n"
 "                      (default: $TVAERS_HOME, else ~/.local/share/tvaers)\n"
 "  -l, --log-level L   error, warn, info (default) or debug\n"
+"      --listen A:P    listen for peers on A:P (comma-separated list, or\n"
+"                      none), instead of [network] listen\n"
 "  -n, --check         check the configuration and exit; with -v, print it\n"
 "  -v, --verbose       with -n: print the normalised configuration;\n"
 "                      otherwise: log at debug level\n"
@@ -115,13 +118,16 @@ reload(struct tvaersd *d)
 	    strcmp(fresh.control_socket, d->conf.control_socket) != 0)
 		log_warnx("config: data_dir and control_socket changes take "
 		    "effect only after a restart");
-	log_set_level(fresh.log_level);
-	d->conf.log_level = fresh.log_level;
+	if (!d->log_level_fixed) {
+		log_set_level(fresh.log_level);
+		d->conf.log_level = fresh.log_level;
+	}
 	free(d->conf.area_name);
 	free(d->conf.area_kind);
 	d->conf.area_name = fresh.area_name;
 	d->conf.area_kind = fresh.area_kind;
 	d->conf.municipality = fresh.municipality;
+	d->conf.target_peers = fresh.target_peers;
 	fresh.area_name = fresh.area_kind = NULL;
 	conf_free(&fresh);
 	apply_profile(d);
@@ -141,6 +147,8 @@ on_signal(uv_signal_t *h, int signum)
 	    signum == SIGTERM ? "SIGTERM" : "SIGINT");
 	control_close(s->d->control);
 	s->d->control = NULL;
+	net_close(s->d->net);
+	s->d->net = NULL;
 	uv_close((uv_handle_t *)&s->term, NULL);
 	uv_close((uv_handle_t *)&s->intr, NULL);
 	uv_close((uv_handle_t *)&s->hup, NULL);
@@ -180,6 +188,7 @@ main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "listen", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tvaersd d;
@@ -187,6 +196,7 @@ main(int argc, char **argv)
 	struct tv_keypair kp;
 	char errbuf[1024], path[4096], pid_path[4096];
 	const char *conf_flag = NULL, *dir_flag = NULL, *level_flag = NULL;
+	const char *listen_flag = NULL;
 	bool check = false, verbose = false, key_created;
 	enum log_level level;
 	int ch, rc, pid_fd;
@@ -203,6 +213,7 @@ main(int argc, char **argv)
 		case 'n': check = true; break;
 		case 'v': verbose = true; break;
 		case 'h': usage(stdout); return 0;
+		case 'L': listen_flag = optarg; break;
 		case 'V': printf("tvaersd %s\n", PROJECT_VERSION); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -255,8 +266,20 @@ main(int argc, char **argv)
 			    level_flag);
 		d.conf.log_level = level;
 	}
+	if (listen_flag != NULL) {
+		char text[512];
+		snprintf(text, sizeof(text), "[network]\nlisten = %s\n",
+		    listen_flag);
+		/* Through the table, so the flag is checked like the file. */
+		free(d.conf.listen);
+		d.conf.listen = NULL;
+		if (conf_load_string(&d.conf, text, "--listen", errbuf,
+		    sizeof(errbuf)) != 0)
+			fatalx("%s", errbuf);
+	}
 	if (verbose && !check)
 		d.conf.log_level = LOG_LEVEL_DEBUG;
+	d.log_level_fixed = level_flag != NULL || (verbose && !check);
 	if (check) {
 		if (verbose)
 			conf_print(&d.conf, stdout);
@@ -268,7 +291,9 @@ main(int argc, char **argv)
 	}
 	log_set_level(d.conf.log_level);
 
-	/* Stage 2: the data directory, one daemon per directory. */
+	/* Stage 2: the data directory, one daemon per directory. Every file
+	 * we make (the WAL and shm files too) is for our user only. */
+	umask(077);
 	if ((rc = make_dir(d.conf.data_dir)) != 0)
 		fatalx("%s: cannot create the data directory: %s",
 		    d.conf.data_dir, strerror(-rc));
@@ -298,6 +323,11 @@ main(int argc, char **argv)
 	    sizeof(errbuf)) != 0) {
 		uv_run(d.loop, UV_RUN_NOWAIT);
 		fatalx("control: %s", errbuf);
+	}
+	if (net_open(&d, &d.net, errbuf, sizeof(errbuf)) != 0) {
+		control_close(d.control);
+		uv_run(d.loop, UV_RUN_NOWAIT);
+		fatalx("net: %s", errbuf);
 	}
 	memset(&sig, 0, sizeof(sig));
 	sig.d = &d;

@@ -38,6 +38,16 @@ static const char *const migrations[] = {
 	"  key TEXT PRIMARY KEY,"
 	"  value TEXT NOT NULL"
 	") WITHOUT ROWID;",
+	/* 1 -> 2: the peers this daemon dials (PROTOCOL.md §9) */
+	"CREATE TABLE peers ("
+	"  addr TEXT PRIMARY KEY,"
+	"  area BLOB,"
+	"  added INTEGER NOT NULL,"
+	"  last_seen INTEGER,"
+	"  last_error TEXT,"
+	"  bytes_in INTEGER NOT NULL DEFAULT 0,"
+	"  bytes_out INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;",
 };
 
 enum stmt_id {
@@ -49,6 +59,11 @@ enum stmt_id {
 	ST_STATS_ORIGIN,
 	ST_SETTING_GET,
 	ST_SETTING_SET,
+	ST_PEER_ADD,
+	ST_PEER_RM,
+	ST_PEER_LIST,
+	ST_PEER_SEEN,
+	ST_PEER_COUNT,
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
@@ -61,8 +76,8 @@ static const char *const stmt_sql[ST__COUNT] = {
 	    "hash, deleted, is_local, title, status, raw) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_GET] = "SELECT raw, is_local FROM records WHERE origin = ? AND id = ?",
-	[ST_RESOLVE] = "SELECT origin, id FROM records WHERE id BETWEEN ? AND ? "
-	    "LIMIT 64",
+	/* No LIMIT: the area filter runs after; the loop stops at a second match. */
+	[ST_RESOLVE] = "SELECT origin, id FROM records WHERE id BETWEEN ? AND ?",
 	[ST_STATS] = "SELECT count(*), coalesce(sum(is_local), 0), "
 	    "coalesce(sum(deleted), 0) FROM records",
 	[ST_STATS_ORIGIN] = "SELECT count(*), coalesce(sum(is_local), 0), "
@@ -70,6 +85,17 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_SETTING_GET] = "SELECT value FROM settings WHERE key = ?",
 	[ST_SETTING_SET] = "INSERT OR REPLACE INTO settings (key, value) "
 	    "VALUES (?, ?)",
+	[ST_PEER_ADD] = "INSERT INTO peers (addr, area, added) VALUES (?, ?, ?) "
+	    "ON CONFLICT (addr) DO UPDATE SET area = coalesce(excluded.area, "
+	    "area)",
+	[ST_PEER_RM] = "DELETE FROM peers WHERE addr = ?",
+	[ST_PEER_LIST] = "SELECT addr, area, last_seen, last_error, bytes_in, "
+	    "bytes_out FROM peers ORDER BY addr",
+	[ST_PEER_SEEN] = "UPDATE peers SET area = coalesce(?2, area), "
+	    "last_seen = coalesce(?3, last_seen), last_error = ?4, "
+	    "bytes_in = bytes_in + ?5, bytes_out = bytes_out + ?6 "
+	    "WHERE addr = ?1",
+	[ST_PEER_COUNT] = "SELECT count(*) FROM peers",
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
@@ -560,4 +586,108 @@ store_setting_set(struct store *s, const char *key, const char *value)
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : sqlite_err(rc);
+}
+
+int
+store_peer_add(struct store *s, const char *addr, const uint8_t *area,
+    int64_t now)
+{
+	sqlite3_stmt *st = s->stmt[ST_PEER_ADD];
+	int rc;
+
+	sqlite3_bind_text(st, 1, addr, -1, SQLITE_STATIC);
+	if (area != NULL)
+		sqlite3_bind_blob(st, 2, area, TV_PK_LEN, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 2);
+	sqlite3_bind_int64(st, 3, now);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : sqlite_err(rc);
+}
+
+int
+store_peer_rm(struct store *s, const char *addr)
+{
+	sqlite3_stmt *st = s->stmt[ST_PEER_RM];
+	int rc;
+
+	sqlite3_bind_text(st, 1, addr, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sqlite_err(rc);
+	return sqlite3_changes(s->db) > 0 ? 0 : TV_ENOTFOUND;
+}
+
+int
+store_peer_list(struct store *s, store_peer_cb *cb, void *arg)
+{
+	sqlite3_stmt *st = s->stmt[ST_PEER_LIST];
+	struct store_peer p;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *addr = sqlite3_column_text(st, 0);
+		const void *area = sqlite3_column_blob(st, 1);
+		const unsigned char *err = sqlite3_column_text(st, 3);
+
+		memset(&p, 0, sizeof(p));
+		p.addr = addr ? (const char *)addr : "";
+		if (area != NULL && sqlite3_column_bytes(st, 1) == TV_PK_LEN) {
+			memcpy(p.area, area, TV_PK_LEN);
+			p.has_area = true;
+		}
+		p.last_seen = sqlite3_column_int64(st, 2);
+		p.last_error = err ? (const char *)err : NULL;
+		p.bytes_in = sqlite3_column_int64(st, 4);
+		p.bytes_out = sqlite3_column_int64(st, 5);
+		if ((rc = cb(arg, &p)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : sqlite_err(rc);
+}
+
+int
+store_peer_seen(struct store *s, const char *addr, const uint8_t *area,
+    int64_t last_seen, const char *last_error, uint64_t bytes_in,
+    uint64_t bytes_out)
+{
+	sqlite3_stmt *st = s->stmt[ST_PEER_SEEN];
+	int rc;
+
+	sqlite3_bind_text(st, 1, addr, -1, SQLITE_STATIC);
+	if (area != NULL)
+		sqlite3_bind_blob(st, 2, area, TV_PK_LEN, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 2);
+	if (last_seen != 0)
+		sqlite3_bind_int64(st, 3, last_seen);
+	else
+		sqlite3_bind_null(st, 3);
+	if (last_error != NULL)
+		sqlite3_bind_text(st, 4, last_error, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_int64(st, 5, (int64_t)bytes_in);
+	sqlite3_bind_int64(st, 6, (int64_t)bytes_out);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : sqlite_err(rc);
+}
+
+int
+store_peer_count(struct store *s, uint64_t *out)
+{
+	sqlite3_stmt *st = s->stmt[ST_PEER_COUNT];
+	int rc = sqlite3_step(st);
+
+	*out = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : sqlite_err(rc);
 }

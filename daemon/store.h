@@ -15,7 +15,7 @@
 
 #include "record.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 
@@ -99,6 +99,34 @@ int store_stats(struct store *s, const uint8_t *origin,
 int store_setting_get(struct store *s, const char *key, char **out);
 /* Writes a setting durably; returns 0 or a negative error. */
 int store_setting_set(struct store *s, const char *key, const char *value);
+/* A known peer as the peers table holds it; strings valid during the call. */
+struct store_peer {
+	const char *addr;		/* "host:port" */
+	uint8_t area[TV_PK_LEN];	/* valid if has_area */
+	bool has_area;
+	int64_t last_seen;		/* unix seconds; 0: never */
+	const char *last_error;		/* NULL: none */
+	int64_t bytes_in, bytes_out;	/* over every link so far */
+};
+
+/* Called per known peer; non-zero stops the walk and is returned. */
+typedef int store_peer_cb(void *arg, const struct store_peer *p);
+
+/* Adds a peer address (area may be NULL); an existing one keeps its
+ * counters and takes area if given. Returns 0 or a negative error. */
+int store_peer_add(struct store *s, const char *addr, const uint8_t *area,
+    int64_t now);
+/* Removes a peer; returns 0, TV_ENOTFOUND or a negative error. */
+int store_peer_rm(struct store *s, const char *addr);
+/* Walks the known peers in address order; returns 0, cb's value or an error. */
+int store_peer_list(struct store *s, store_peer_cb *cb, void *arg);
+/* Records a link's outcome: area (NULL: keep), last_seen (0: keep),
+ * last_error (NULL: clear), bytes to add. Returns 0 or an error. */
+int store_peer_seen(struct store *s, const char *addr, const uint8_t *area,
+    int64_t last_seen, const char *last_error, uint64_t bytes_in,
+    uint64_t bytes_out);
+/* Counts the known peers. */
+int store_peer_count(struct store *s, uint64_t *out);
 /* Returns SQLite's message for the last failure, for logs. */
 const char *store_errmsg(struct store *s);
 

@@ -37,11 +37,15 @@ wait_until() {
 	done
 }
 
-# start_daemon HOME: starts tvaersd on HOME; sets DAEMON_PID.
+# start_daemon HOME [ARGS...]: starts tvaersd on HOME with ARGS (default
+# --listen none, so that parallel tests never share a peer port); sets
+# DAEMON_PID.
 start_daemon() {
 	local home=$1
+	shift
+	[ "$#" -gt 0 ] || set -- --listen none
 	mkdir -p "$home"
-	TVAERS_HOME=$home "$TVAERSD" >>"$home/daemon.log" 2>&1 &
+	TVAERS_HOME=$home "$TVAERSD" "$@" >>"$home/daemon.log" 2>&1 &
 	DAEMON_PID=$!
 	TEST_PIDS+=("$DAEMON_PID")
 	wait_until 20 env TVAERS_HOME="$home" "$TVAERS" status ||

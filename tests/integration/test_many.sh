@@ -11,9 +11,14 @@ start_daemon "$H"
 	fail "the batch failed"
 n=$(tv "$H" --json list association | jq length)
 [ "$n" -eq 10000 ] || fail "list shows $n associations, expected 10000"
+# A filter that drops whole pages must still end the listing.
+tv "$H" add association --name "Ridelauget" --interests heste >/dev/null
+tv "$H" --json list association --interests heste |
+	jq -e 'length == 1 and .[0].fields.name == "Ridelauget"' >/dev/null ||
+	fail "a filtered listing over 10,000 records"
 stop_daemon "$DAEMON_PID"
 start_daemon "$H"
-tv "$H" --json status | jq -e '.records == 20000' >/dev/null ||
+tv "$H" --json status | jq -e '.records == 20001' >/dev/null ||
 	fail "status does not count 20000 records after a restart"
 n=$(tv "$H" --json list project | jq length)
 [ "$n" -eq 10000 ] || fail "list shows $n projects, expected 10000"

@@ -64,7 +64,10 @@ conf_eq(const struct conf *a, const struct conf *b)
 	    a->log_level == b->log_level &&
 	    str_eq(a->area_name, b->area_name) &&
 	    str_eq(a->area_kind, b->area_kind) &&
-	    a->municipality == b->municipality;
+	    a->municipality == b->municipality &&
+	    str_eq(a->listen, b->listen) &&
+	    a->target_peers == b->target_peers &&
+	    a->max_peers == b->max_peers;
 }
 
 #define ASSERT_CONF_EQ(a, b) do { \
@@ -762,7 +765,7 @@ TEST(print_help)
 	ASSERT_CONTAINS(text, "default: info");
 	for (const char *p = text; *p; p++)
 		lines += *p == '\n';
-	ASSERT_EQ(lines, 6);	/* one line per option */
+	ASSERT_EQ(lines, 9);	/* one line per option */
 	free(text);
 }
 

@@ -1,0 +1,721 @@
+/*
+ * Federation links (net.h): listeners, diallers and the set of links.
+ * net counts what it owns (listeners, links, dialler timers) in refs and
+ * frees itself when net_close has run and refs reaches 0.
+ */
+#include "net.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "daemon.h"
+#include "err.h"
+#include "kinds.h"
+#include "log.h"
+#include "store.h"
+
+#define NET_LOG_BURST 20	/* inbound failure lines per minute */
+
+/* A known peer: an address from the peers table and its dialler. */
+struct net_target {
+	uv_timer_t timer;
+	struct net *net;
+	struct net_target *next;
+	struct peer *conn;		/* the live outbound link, or NULL */
+	char addr[TV_INVITE_ADDR_MAX + 1];
+	uint8_t area[TV_PK_LEN];
+	bool has_area;
+	char name[TV_WIRE_NAME_MAX + 1];
+	uint64_t backoff_ms;
+	char last_error[160];
+	int64_t last_seen;
+	uint64_t bytes_in, bytes_out;	/* of links that have ended */
+};
+
+struct net {
+	struct tvaersd *d;
+	struct peer_self self;
+	uv_tcp_t listeners[CONF_LISTEN_MAX];
+	char listen_text[CONF_LISTEN_MAX][TV_INVITE_ADDR_MAX + 1];
+	size_t n_listen;
+	struct peer *peers;
+	struct net_target *targets;
+	size_t refs;
+	bool is_closing;
+	uint64_t log_window_ms;
+	unsigned log_count;
+};
+
+static void
+maybe_free(struct net *n)
+{
+	if (n->is_closing && n->refs == 0) {
+		sodium_memzero(&n->self, sizeof(n->self));
+		free(n);
+	}
+}
+
+static void
+on_ref_close(uv_handle_t *h)
+{
+	struct net *n = h->data;
+
+	n->refs--;
+	maybe_free(n);
+}
+
+static void
+on_target_close(uv_handle_t *h)
+{
+	struct net_target *t = h->data;
+	struct net *n = t->net;
+
+	free(t);
+	n->refs--;
+	maybe_free(n);
+}
+
+const struct peer_self *
+net_self(struct net *n)
+{
+	return &n->self;
+}
+
+static void
+on_dial(uv_timer_t *timer);
+
+/* Schedules the next dial of t in about ms milliseconds (±20 %). */
+static void
+schedule(struct net_target *t, uint64_t ms)
+{
+	uint64_t span = ms * 2 / 5, jitter = span ?
+	    randombytes_uniform((uint32_t)span + 1) : 0;
+
+	uv_timer_start(&t->timer, on_dial, ms - ms / 5 + jitter, 0);
+}
+
+static size_t
+outbound_count(struct net *n)
+{
+	size_t k = 0;
+
+	for (struct net_target *t = n->targets; t; t = t->next)
+		k += t->conn != NULL;
+	return k;
+}
+
+static size_t
+link_count(struct net *n)
+{
+	size_t k = 0;
+
+	for (struct peer *p = n->peers; p; p = p->next)
+		k += p->state != PEER_CLOSING;
+	return k;
+}
+
+/* Keeps last_error; logs a failure once, repeats at debug level. */
+static void
+target_error(struct net_target *t, const char *what)
+{
+	if (strcmp(t->last_error, what) == 0)
+		log_debug("peer %s: %s", t->addr, what);
+	else
+		log_warnx("peer %s: %s", t->addr, what);
+	snprintf(t->last_error, sizeof(t->last_error), "%s", what);
+}
+
+static void
+on_dial(uv_timer_t *timer)
+{
+	struct net_target *t = timer->data;
+	struct net *n = t->net;
+	struct tv_invite_addr a;
+	struct sockaddr_storage ss;
+	int rc;
+
+	if (n->is_closing || t->conn != NULL)
+		return;
+	if (outbound_count(n) >= (size_t)n->d->conf.target_peers ||
+	    link_count(n) >= (size_t)n->d->conf.max_peers) {
+		schedule(t, 5000);
+		return;
+	}
+	rc = tv_invite_addr_parse(t->addr, strlen(t->addr), &a);
+	if (rc == 0 && a.family == TV_INVITE_IPV4)
+		rc = uv_ip4_addr(a.host, a.port, (struct sockaddr_in *)&ss);
+	else if (rc == 0 && a.family == TV_INVITE_IPV6)
+		rc = uv_ip6_addr(a.host, a.port, (struct sockaddr_in6 *)&ss);
+	else if (rc == 0) {
+		/* TODO(#3): resolve names with uv_getaddrinfo. */
+		target_error(t, "host names are not dialled yet; use an IP "
+		    "address");
+		schedule(t, NET_BACKOFF_MAX_MS);
+		return;
+	}
+	if (rc == 0)
+		rc = peer_dial(n, t, (struct sockaddr *)&ss, t->addr, &t->conn);
+	if (rc != 0) {
+		char why[160];
+		snprintf(why, sizeof(why), "cannot dial: %s", tv_strerror(rc));
+		target_error(t, why);
+		schedule(t, t->backoff_ms);
+		if (t->backoff_ms < NET_BACKOFF_MAX_MS)
+			t->backoff_ms *= 2;
+		if (t->backoff_ms > NET_BACKOFF_MAX_MS)
+			t->backoff_ms = NET_BACKOFF_MAX_MS;
+		return;
+	}
+	t->conn->next = n->peers;
+	n->peers = t->conn;
+	n->refs++;
+	log_debug("peer %s: dialling", t->addr);
+}
+
+static struct net_target *
+target_find(struct net *n, const char *addr)
+{
+	for (struct net_target *t = n->targets; t; t = t->next)
+		if (strcasecmp(t->addr, addr) == 0)
+			return t;
+	return NULL;
+}
+
+static struct net_target *
+target_new(struct net *n, const char *addr)
+{
+	struct net_target *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	t->net = n;
+	snprintf(t->addr, sizeof(t->addr), "%s", addr);
+	t->backoff_ms = NET_BACKOFF_MIN_MS;
+	uv_timer_init(n->d->loop, &t->timer);
+	t->timer.data = t;
+	t->next = n->targets;
+	n->targets = t;
+	n->refs++;
+	return t;
+}
+
+static int
+load_target(void *arg, const struct store_peer *sp)
+{
+	struct net *n = arg;
+	struct net_target *t;
+
+	if (target_find(n, sp->addr) != NULL ||
+	    (t = target_new(n, sp->addr)) == NULL)
+		return 0;
+	if (sp->has_area) {
+		memcpy(t->area, sp->area, TV_PK_LEN);
+		t->has_area = true;
+	}
+	t->last_seen = sp->last_seen;
+	t->bytes_in = (uint64_t)sp->bytes_in;
+	t->bytes_out = (uint64_t)sp->bytes_out;
+	if (sp->last_error != NULL)
+		snprintf(t->last_error, sizeof(t->last_error), "%s",
+		    sp->last_error);
+	schedule(t, 200);
+	return 0;
+}
+
+bool
+net_peer_open(struct net *n, struct peer *p, char *why, size_t whylen)
+{
+	char id[TV_AREA_TEXT_LEN + 1];
+	struct net_target *t = p->target;
+
+	tv_area_text(p->area, id);
+	if (memcmp(p->area, n->self.area, TV_PK_LEN) == 0) {
+		snprintf(why, whylen, "this is our own area");
+		return false;
+	}
+	if (t != NULL && t->has_area &&
+	    memcmp(t->area, p->area, TV_PK_LEN) != 0) {
+		snprintf(why, whylen, "answered as area %s, not the area the "
+		    "invite named", id);
+		return false;
+	}
+	for (struct peer *q = n->peers; q; q = q->next)
+		if (q != p && q->state == PEER_OPEN && q->is_confirmed &&
+		    q->has_area && memcmp(q->area, p->area, TV_PK_LEN) == 0) {
+			/* One link per area: keep the older one. */
+			snprintf(why, whylen, "already linked to this area");
+			return false;
+		}
+	log_info("peer %s: linked to area %s (%s)", p->addr, id,
+	    p->target ? "outbound" : "inbound");
+	if (t != NULL) {
+		memcpy(t->area, p->area, TV_PK_LEN);
+		t->has_area = true;
+		snprintf(t->name, sizeof(t->name), "%s", p->name);
+		t->backoff_ms = NET_BACKOFF_MIN_MS;
+		t->last_error[0] = 0;
+		t->last_seen = time(NULL);
+		(void)store_peer_seen(n->d->store, t->addr, t->area,
+		    t->last_seen, NULL, 0, 0);
+	}
+	return true;
+}
+
+void
+net_peer_gone(struct net *n, struct peer *p)
+{
+	struct net_target *t = p->target;
+	const char *why = p->error[0] ? p->error : "closed";
+
+	for (struct peer **pp = &n->peers; *pp; pp = &(*pp)->next)
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	if (t != NULL) {
+		bool was_open = p->is_confirmed;
+
+		t->conn = NULL;
+		t->bytes_in += p->bytes_in;
+		t->bytes_out += p->bytes_out;
+		if (was_open) {
+			t->last_seen = time(NULL);
+			log_info("peer %s: link closed: %s", t->addr, why);
+			snprintf(t->last_error, sizeof(t->last_error), "%s",
+			    p->error);
+		} else {
+			target_error(t, why);
+		}
+		if (!n->is_closing)
+			(void)store_peer_seen(n->d->store, t->addr, NULL,
+			    was_open ? t->last_seen : 0,
+			    t->last_error[0] ? t->last_error : NULL,
+			    p->bytes_in, p->bytes_out);
+		if (!n->is_closing && !uv_is_closing((uv_handle_t *)&t->timer)) {
+			schedule(t, t->backoff_ms);
+			if (!was_open)
+				t->backoff_ms = t->backoff_ms * 2 >
+				    NET_BACKOFF_MAX_MS ? NET_BACKOFF_MAX_MS :
+				    t->backoff_ms * 2;
+		}
+	} else if (p->is_confirmed) {
+		log_info("peer %s: inbound link closed: %s", p->addr, why);
+	} else {
+		/* Hostile or confused peers: rate-limit these lines. */
+		uint64_t now = uv_now(n->d->loop);
+		if (now - n->log_window_ms > 60000) {
+			n->log_window_ms = now;
+			n->log_count = 0;
+		}
+		if (n->log_count++ < NET_LOG_BURST)
+			log_info("peer %s: %s", p->addr, why);
+	}
+	n->refs--;
+	maybe_free(n);
+}
+
+static void
+on_connection(uv_stream_t *server, int status)
+{
+	struct net *n = server->data;
+	struct peer *p;
+	int rc;
+
+	if (status != 0 || n->is_closing)
+		return;
+	if ((rc = peer_accept(n, server, &p)) != 0) {
+		log_warnx("net: accept: %s", uv_strerror(rc));
+		return;
+	}
+	p->next = n->peers;
+	n->peers = p;
+	n->refs++;
+	if (link_count(n) > (size_t)n->d->conf.max_peers)
+		peer_close(p, "too many links (max_peers)");
+}
+
+static void
+listen_one(struct net *n, const char *text, size_t len)
+{
+	struct tv_invite_addr a;
+	struct sockaddr_storage ss;
+	uv_tcp_t *h = &n->listeners[n->n_listen];
+	int rc;
+
+	if (tv_invite_addr_parse(text, len, &a) != 0 ||
+	    a.family == TV_INVITE_DNS) {
+		log_warnx("net: cannot listen on '%.*s': not IP:PORT", (int)len,
+		    text);
+		return;
+	}
+	if (a.family == TV_INVITE_IPV4)
+		rc = uv_ip4_addr(a.host, a.port, (struct sockaddr_in *)&ss);
+	else
+		rc = uv_ip6_addr(a.host, a.port, (struct sockaddr_in6 *)&ss);
+	uv_tcp_init(n->d->loop, h);
+	h->data = n;
+	n->refs++;
+	if (rc == 0)
+		rc = uv_tcp_bind(h, (struct sockaddr *)&ss,
+		    a.family == TV_INVITE_IPV6 ? UV_TCP_IPV6ONLY : 0);
+	if (rc == 0)
+		rc = uv_listen((uv_stream_t *)h, 128, on_connection);
+	if (rc != 0) {
+		log_warnx("net: cannot listen on %s: %s", a.text,
+		    uv_strerror(rc));
+		uv_close((uv_handle_t *)h, on_ref_close);
+		return;
+	}
+	snprintf(n->listen_text[n->n_listen], sizeof(n->listen_text[0]), "%s",
+	    a.text);
+	if (n->self.listen_port == 0)
+		n->self.listen_port = a.port;
+	log_info("net: listening on %s", a.text);
+	n->n_listen++;
+}
+
+static int
+load_fed_key(struct net *n, char *errbuf, size_t errlen)
+{
+	char *hex = NULL, text[2 * TV_NOISE_KEY_LEN + 1];
+	size_t len = 0;
+	int rc;
+
+	rc = store_setting_get(n->d->store, NET_FED_KEY_SETTING, &hex);
+	if (rc == 0) {
+		rc = sodium_hex2bin(n->self.fed_key, TV_NOISE_KEY_LEN, hex,
+		    strlen(hex), NULL, &len, NULL);
+		sodium_memzero(hex, strlen(hex));
+		free(hex);
+		if (rc != 0 || len != TV_NOISE_KEY_LEN) {
+			snprintf(errbuf, errlen, "the stored federation key is "
+			    "not 64 hex digits");
+			return TV_EMALFORMED;
+		}
+		return 0;
+	}
+	if (rc != TV_ENOTFOUND) {
+		snprintf(errbuf, errlen, "cannot read the federation key: %s",
+		    tv_strerror(rc));
+		return rc;
+	}
+	/* A new area starts a federation of its own until it joins one. */
+	tv_random(n->self.fed_key, TV_NOISE_KEY_LEN);
+	sodium_bin2hex(text, sizeof(text), n->self.fed_key, TV_NOISE_KEY_LEN);
+	rc = store_setting_set(n->d->store, NET_FED_KEY_SETTING, text);
+	sodium_memzero(text, sizeof(text));
+	if (rc != 0) {
+		snprintf(errbuf, errlen, "cannot store the federation key: %s",
+		    tv_strerror(rc));
+		return rc;
+	}
+	log_info("net: created a new federation key");
+	return 0;
+}
+
+int
+net_open(struct tvaersd *d, struct net **out, char *errbuf, size_t errlen)
+{
+	struct net *n;
+	const char *p, *item;
+	size_t len;
+	int rc;
+
+	if ((n = calloc(1, sizeof(*n))) == NULL) {
+		snprintf(errbuf, errlen, "out of memory");
+		return TV_ENOMEM;
+	}
+	n->d = d;
+	n->self.loop = d->loop;
+	memcpy(n->self.area, d->area.kp.pk, TV_PK_LEN);
+	if ((rc = tv_noise_keypair_from_ed25519(&d->area.kp,
+	    &n->self.s)) != 0) {
+		snprintf(errbuf, errlen, "cannot derive the link key: %s",
+		    tv_strerror(rc));
+		free(n);
+		return rc;
+	}
+	if ((rc = load_fed_key(n, errbuf, errlen)) != 0) {
+		sodium_memzero(&n->self, sizeof(n->self));
+		free(n);
+		return rc;
+	}
+	p = d->conf.listen;
+	while (p != NULL && n->n_listen < CONF_LISTEN_MAX &&
+	    tv_list_next(&p, &item, &len))
+		if (len > 0)
+			listen_one(n, item, len);
+	if (d->conf.listen == NULL)
+		log_info("net: not listening ([network] listen = none)");
+	(void)store_peer_list(d->store, load_target, n);
+	*out = n;
+	return 0;
+}
+
+void
+net_close(struct net *n)
+{
+	struct peer *p, *next;
+
+	if (n == NULL || n->is_closing)
+		return;
+	n->is_closing = true;
+	n->refs++;	/* held while starting the closes */
+	for (size_t i = 0; i < CONF_LISTEN_MAX; i++)
+		if (n->listeners[i].loop != NULL &&
+		    !uv_is_closing((uv_handle_t *)&n->listeners[i]))
+			uv_close((uv_handle_t *)&n->listeners[i], on_ref_close);
+	for (struct net_target *t = n->targets; t; t = t->next) {
+		t->conn = NULL;
+		uv_close((uv_handle_t *)&t->timer, on_target_close);
+	}
+	n->targets = NULL;
+	for (p = n->peers; p; p = next) {
+		next = p->next;
+		p->target = NULL;
+		peer_abort(p);
+	}
+	n->refs--;
+	maybe_free(n);
+}
+
+int
+net_peers_each(struct net *n, net_peer_cb *cb, void *arg)
+{
+	struct net_peer_info in;
+	int rc;
+
+	/* Targets are kept newest first; list them in address order. */
+	for (struct net_target *t = n->targets; t; t = t->next) {
+		const struct peer *c = t->conn;
+		memset(&in, 0, sizeof(in));
+		in.addr = t->addr;
+		in.is_known = true;
+		in.area = t->has_area ? t->area : NULL;
+		in.name = t->name[0] ? t->name : NULL;
+		in.is_connected = c != NULL && c->state == PEER_OPEN &&
+		    c->is_confirmed;
+		in.state = c == NULL ? "backoff" : peer_state_name(c);
+		in.last_seen = t->last_seen;
+		in.bytes_in = t->bytes_in + (c ? c->bytes_in : 0);
+		in.bytes_out = t->bytes_out + (c ? c->bytes_out : 0);
+		in.last_error = t->last_error[0] ? t->last_error : NULL;
+		if ((rc = cb(arg, &in)) != 0)
+			return rc;
+	}
+	for (struct peer *p = n->peers; p; p = p->next) {
+		if (p->target != NULL || p->state == PEER_CLOSING)
+			continue;
+		memset(&in, 0, sizeof(in));
+		in.addr = p->addr;
+		in.area = p->is_confirmed && p->has_area ? p->area : NULL;
+		in.name = p->is_confirmed && p->name[0] ? p->name : NULL;
+		in.is_connected = p->state == PEER_OPEN && p->is_confirmed;
+		in.state = peer_state_name(p);
+		in.last_seen = in.is_connected ? (int64_t)time(NULL) : 0;
+		in.bytes_in = p->bytes_in;
+		in.bytes_out = p->bytes_out;
+		if ((rc = cb(arg, &in)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+void
+net_counts(struct net *n, size_t *out_connected, size_t *out_known)
+{
+	*out_connected = *out_known = 0;
+	for (struct net_target *t = n->targets; t; t = t->next)
+		(*out_known)++;
+	for (struct peer *p = n->peers; p; p = p->next)
+		*out_connected += p->state == PEER_OPEN && p->is_confirmed;
+}
+
+int
+net_peer_add(struct net *n, const char *addr, const uint8_t *area,
+    char *errbuf, size_t errlen)
+{
+	struct tv_invite_addr a;
+	struct net_target *t;
+	int rc;
+
+	if ((rc = tv_invite_addr_parse(addr, strlen(addr), &a)) != 0) {
+		snprintf(errbuf, errlen, "'%s' is not HOST:PORT (e.g. "
+		    "192.0.2.1:%d or [2001:db8::1]:%d)", addr, CONF_PEER_PORT,
+		    CONF_PEER_PORT);
+		return rc;
+	}
+	if ((rc = store_peer_add(n->d->store, a.text, area,
+	    time(NULL))) != 0) {
+		snprintf(errbuf, errlen, "cannot store the peer: %s",
+		    tv_strerror(rc));
+		return rc;
+	}
+	if ((t = target_find(n, a.text)) == NULL) {
+		if ((t = target_new(n, a.text)) == NULL) {
+			snprintf(errbuf, errlen, "out of memory");
+			return TV_ENOMEM;
+		}
+	}
+	if (area != NULL) {
+		memcpy(t->area, area, TV_PK_LEN);
+		t->has_area = true;
+	}
+	t->backoff_ms = NET_BACKOFF_MIN_MS;
+	if (t->conn == NULL)
+		uv_timer_start(&t->timer, on_dial, 0, 0);
+	return 0;
+}
+
+int
+net_peer_rm(struct net *n, const char *addr)
+{
+	struct tv_invite_addr a;
+	struct net_target **tp, *t = NULL;
+	int rc;
+
+	if (tv_invite_addr_parse(addr, strlen(addr), &a) == 0)
+		addr = a.text;
+	for (tp = &n->targets; *tp; tp = &(*tp)->next)
+		if (strcasecmp((*tp)->addr, addr) == 0) {
+			t = *tp;
+			*tp = t->next;
+			break;
+		}
+	rc = store_peer_rm(n->d->store, addr);
+	if (t == NULL)
+		return rc;
+	if (t->conn != NULL) {
+		t->conn->target = NULL;
+		peer_close(t->conn, NULL);
+	}
+	uv_close((uv_handle_t *)&t->timer, on_target_close);
+	return 0;
+}
+
+/* Adds "host:port" to inv unless it is there; returns 1 if added. */
+static size_t
+add_addr(struct tv_invite *inv, const char *host, bool is_v6, int port)
+{
+	char text[TV_INVITE_ADDR_MAX + 1];
+
+	snprintf(text, sizeof(text), is_v6 ? "[%s]:%d" : "%s:%d", host, port);
+	for (size_t i = 0; i < inv->addrs_len; i++)
+		if (strcmp(inv->addrs[i].text, text) == 0)
+			return 0;
+	return tv_invite_add_addr(inv, text) == 0;
+}
+
+size_t
+net_invite_addrs(struct net *n, struct tv_invite *inv)
+{
+	uv_interface_address_t *ifs = NULL;
+	int n_ifs = 0;
+	size_t added = 0;
+
+	if (uv_interface_addresses(&ifs, &n_ifs) != 0)
+		n_ifs = 0;
+	for (size_t i = 0; i < n->n_listen; i++) {
+		struct tv_invite_addr a;
+		bool is_any;
+
+		if (tv_invite_addr_parse(n->listen_text[i],
+		    strlen(n->listen_text[i]), &a) != 0)
+			continue;
+		is_any = strcmp(a.host, "0.0.0.0") == 0 ||
+		    strcmp(a.host, "::") == 0;
+		if (!is_any) {
+			added += add_addr(inv, a.host,
+			    a.family == TV_INVITE_IPV6, a.port);
+			continue;
+		}
+		/* A wildcard: every address others might reach us on. */
+		for (int k = 0; k < n_ifs; k++) {
+			char host[INET6_ADDRSTRLEN];
+			const uv_interface_address_t *f = &ifs[k];
+
+			if (f->is_internal)
+				continue;
+			if (a.family == TV_INVITE_IPV4 &&
+			    f->address.address4.sin_family == AF_INET) {
+				uv_ip4_name(&f->address.address4, host,
+				    sizeof(host));
+				added += add_addr(inv, host, false, a.port);
+			} else if (a.family == TV_INVITE_IPV6 &&
+			    f->address.address6.sin6_family == AF_INET6 &&
+			    !IN6_IS_ADDR_LINKLOCAL(
+			    &f->address.address6.sin6_addr)) {
+				uv_ip6_name(&f->address.address6, host,
+				    sizeof(host));
+				added += add_addr(inv, host, true, a.port);
+			}
+		}
+		if (a.family == TV_INVITE_IPV4)
+			added += add_addr(inv, "127.0.0.1", false, a.port);
+	}
+	uv_free_interface_addresses(ifs, n_ifs);
+	return added;
+}
+
+void
+net_fed_key(const struct net *n, uint8_t out[static TV_NOISE_KEY_LEN])
+{
+	memcpy(out, n->self.fed_key, TV_NOISE_KEY_LEN);
+}
+
+int
+net_join(struct net *n, const struct tv_invite *inv, char *errbuf,
+    size_t errlen)
+{
+	char text[2 * TV_NOISE_KEY_LEN + 1], text2[TV_AREA_TEXT_LEN + 1];
+	uint64_t known = 0;
+	bool is_new;
+	int rc;
+
+	if (memcmp(inv->area, n->self.area, TV_PK_LEN) == 0) {
+		snprintf(errbuf, errlen, "this invite was made by this area; "
+		    "give it to another area");
+		return TV_EINVAL;
+	}
+	is_new = sodium_memcmp(inv->fed_key, n->self.fed_key,
+	    TV_NOISE_KEY_LEN) != 0;
+	if (is_new) {
+		if ((rc = store_peer_count(n->d->store, &known)) != 0) {
+			snprintf(errbuf, errlen, "cannot read the peers: %s",
+			    tv_strerror(rc));
+			return rc;
+		}
+		if (known > 0) {
+			snprintf(errbuf, errlen, "this area already peers in "
+			    "another federation (%llu known peers); remove "
+			    "them with `tvaers peers rm ADDR` first",
+			    (unsigned long long)known);
+			return TV_EEXIST;
+		}
+		sodium_bin2hex(text, sizeof(text), inv->fed_key,
+		    TV_NOISE_KEY_LEN);
+		rc = store_setting_set(n->d->store, NET_FED_KEY_SETTING, text);
+		sodium_memzero(text, sizeof(text));
+		if (rc != 0) {
+			snprintf(errbuf, errlen, "cannot store the federation "
+			    "key: %s", tv_strerror(rc));
+			return rc;
+		}
+		memcpy(n->self.fed_key, inv->fed_key, TV_NOISE_KEY_LEN);
+		/* Links of the old federation end. */
+		for (struct peer *p = n->peers; p; p = p->next)
+			peer_close(p, "federation key changed");
+		tv_area_text(inv->area, text2);
+		log_info("net: joined the federation of area %s", text2);
+	}
+	for (size_t i = 0; i < inv->addrs_len; i++)
+		if ((rc = net_peer_add(n, inv->addrs[i].text, inv->area,
+		    errbuf, errlen)) != 0)
+			return rc;
+	return 0;
+}
