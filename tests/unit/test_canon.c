@@ -1266,8 +1266,8 @@ TEST(round_trip_nested)
 	static const char *const docs[] = {
 		"93c0c2c3",
 		"82a16191a0a2616281a163c402beef",
-		"9a00ffcc80d0dfcdffffd1ff7fce00010000d2ffff7fff"
-		    "cf0000000100000000d3ffffffff7fffffff",
+		("9a00ffcc80d0dfcdffffd1ff7fce00010000d2ffff7fff"
+		    "cf0000000100000000d3ffffffff7fffffff"),
 		"81a474657874a8c3a6c3b8c3a52121",	/* {"text": "æøå!!"} */
 		"85a16101a16202a16303a16404a16505",
 		"9391909290c093c0c0c0",	/* ragged */
