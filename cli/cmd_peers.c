@@ -31,6 +31,8 @@ static const struct out_cell peer_cols[] = {
 	{ .label = "STATE", .width = 10 },
 	{ .label = "AREA", .width = 14 },
 	{ .label = "NAME", .width = 20 },
+	{ .label = "RECV", .width = 8 },
+	{ .label = "DUP", .width = 8 },
 	{ .label = "LAST ERROR" },
 };
 
@@ -38,12 +40,14 @@ static int
 peer_row(struct cli *c, void *arg, const struct tv_value *item)
 {
 	static const char *const keys[] = { "addr", "state", "area", "name",
-	    "last_error" };
-	static const int widths[] = { 22, 10, 14, 20, 0 };
+	    "records_in", "records_dup", "last_error" };
+	static const int widths[] = { 22, 10, 14, 20, 8, 8, 0 };
 	static const char *const json_keys[] = { "known", "connected",
-	    "last_seen", "bytes_in", "bytes_out" };
-	struct out_cell cells[10];
-	struct out_item it = { .cells = cells, .n_cells = 10 };
+	    "last_seen", "bytes_in", "bytes_out", "records_bad",
+	    "records_out" };
+	enum { N_KEYS = 7, N_JSON = 7 };
+	struct out_cell cells[N_KEYS + N_JSON];
+	struct out_item it = { .cells = cells, .n_cells = N_KEYS + N_JSON };
 	const struct tv_value *v;
 
 	(void)arg;
@@ -53,15 +57,15 @@ peer_row(struct cli *c, void *arg, const struct tv_value *item)
 		return EXIT_REFUSED;
 	}
 	memset(cells, 0, sizeof(cells));
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < N_KEYS; i++) {
 		v = tv_map_get(item, keys[i]);
 		cells[i] = (struct out_cell){ .key = keys[i], .width = widths[i],
 		    .type = v && v->type != TV_NIL ? OUT_VALUE : OUT_NULL,
 		    .v = v };
 	}
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < N_JSON; i++) {
 		v = tv_map_get(item, json_keys[i]);
-		cells[5 + i] = (struct out_cell){ .key = json_keys[i],
+		cells[N_KEYS + i] = (struct out_cell){ .key = json_keys[i],
 		    .type = v && v->type != TV_NIL ? OUT_VALUE : OUT_NULL,
 		    .v = v, .flags = OUT_JSON_ONLY };
 	}
@@ -82,7 +86,7 @@ int
 cmd_peers(struct cli *c, int argc, char **argv)
 {
 	struct out_head h = { .what = OUT_CELLS, .cols = peer_cols,
-	    .n_cols = 5 };
+	    .n_cols = 7 };
 	const char *sub = NULL, *addr = NULL;
 	struct tv_value map, kv[2];
 	int rc;

@@ -19,6 +19,8 @@ area_init(struct area *a, const struct tv_keypair *kp, struct store *s)
 {
 	memcpy(&a->kp, kp, sizeof(a->kp));
 	a->store = s;
+	a->on_written = NULL;
+	a->on_written_arg = NULL;
 	tv_area_text(a->kp.pk, a->id_text);
 }
 
@@ -310,6 +312,8 @@ write_version(struct area *a, const struct tv_kind *k,
 		    tv_strerror(rc));
 		goto fail;
 	}
+	if (a->on_written != NULL)
+		a->on_written(a->on_written_arg, &r, 1);
 	return 0;
 fail:
 	free(out->raw);
@@ -425,6 +429,8 @@ area_add_batch(struct area *a, const char *kind, const struct tv_value *items,
 	if (rc != 0)
 		snprintf(errbuf, errlen, "cannot store the batch: %s",
 		    tv_strerror(rc));
+	else if (a->on_written != NULL && n > 0)
+		a->on_written(a->on_written_arg, recs, n);
 out:
 	for (size_t i = 0; raws != NULL && i <= n && i <= items->len; i++)
 		free(raws[i]);

@@ -19,8 +19,14 @@
 
 #define AREA_BATCH_MAX 10000	/* records in one add_batch */
 
+/* Called after new versions were stored durably (all kinds; n >= 1). */
+typedef void area_written_cb(void *arg, const struct tv_record *recs,
+    size_t n);
+
 struct area {
 	struct tv_keypair kp;
+	area_written_cb *on_written;	/* NULL: nobody listens */
+	void *on_written_arg;
 	struct store *store;	/* borrowed */
 	char id_text[TV_AREA_TEXT_LEN + 1];
 };

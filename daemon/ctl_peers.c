@@ -57,7 +57,7 @@ peer_item(void *arg, const struct net_peer_info *in)
 	if (in->area != NULL)
 		tv_area_text(in->area, area);
 	/* Keys in canonical order: by length, then bytes. */
-	tv_w_map(w, 10);
+	tv_w_map(w, 14);
 	tv_w_cstr(w, "addr");
 	tv_w_cstr(w, in->addr);
 	tv_w_cstr(w, "area");
@@ -81,6 +81,14 @@ peer_item(void *arg, const struct net_peer_info *in)
 		tv_w_nil(w);
 	tv_w_cstr(w, "last_error");
 	w_str_or_nil(w, in->last_error);
+	tv_w_cstr(w, "records_in");
+	tv_w_uint(w, in->records_in);
+	tv_w_cstr(w, "records_bad");
+	tv_w_uint(w, in->records_bad);
+	tv_w_cstr(w, "records_dup");
+	tv_w_uint(w, in->records_dup);
+	tv_w_cstr(w, "records_out");
+	tv_w_uint(w, in->records_out);
 	return tv_ctl_frame_end(w, start);
 }
 

@@ -21,6 +21,7 @@
 #include "keyfile.h"
 #include "log.h"
 #include "net.h"
+#include "sync.h"
 #include "pidfile.h"
 #include "sign.h"
 #include "store.h"
@@ -313,6 +314,8 @@ main(int argc, char **argv)
 	if (store_open(path, &d.store, errbuf, sizeof(errbuf)) != 0)
 		fatalx("store: %s", errbuf);
 	area_init(&d.area, &kp, d.store);
+	d.area.on_written = sync_area_written;
+	d.area.on_written_arg = &d;
 	tv_keypair_wipe(&kp);
 	apply_profile(&d);
 

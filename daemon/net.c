@@ -35,6 +35,7 @@ struct net_target {
 	char last_error[160];
 	int64_t last_seen;
 	uint64_t bytes_in, bytes_out;	/* of links that have ended */
+	uint64_t rec_in, rec_dup, rec_bad, rec_out;	/* likewise */
 };
 
 struct net {
@@ -283,6 +284,10 @@ net_peer_gone(struct net *n, struct peer *p)
 		t->conn = NULL;
 		t->bytes_in += p->bytes_in;
 		t->bytes_out += p->bytes_out;
+		t->rec_in += p->records_in;
+		t->rec_dup += p->records_dup;
+		t->rec_bad += p->records_bad;
+		t->rec_out += p->records_out;
 		if (was_open) {
 			t->last_seen = time(NULL);
 			log_info("peer %s: link closed: %s", t->addr, why);
@@ -504,6 +509,10 @@ net_peers_each(struct net *n, net_peer_cb *cb, void *arg)
 		in.last_seen = t->last_seen;
 		in.bytes_in = t->bytes_in + (c ? c->bytes_in : 0);
 		in.bytes_out = t->bytes_out + (c ? c->bytes_out : 0);
+		in.records_in = t->rec_in + (c ? c->records_in : 0);
+		in.records_dup = t->rec_dup + (c ? c->records_dup : 0);
+		in.records_bad = t->rec_bad + (c ? c->records_bad : 0);
+		in.records_out = t->rec_out + (c ? c->records_out : 0);
 		in.last_error = t->last_error[0] ? t->last_error : NULL;
 		if ((rc = cb(arg, &in)) != 0)
 			return rc;
@@ -520,10 +529,26 @@ net_peers_each(struct net *n, net_peer_cb *cb, void *arg)
 		in.last_seen = in.is_connected ? (int64_t)time(NULL) : 0;
 		in.bytes_in = p->bytes_in;
 		in.bytes_out = p->bytes_out;
+		in.records_in = p->records_in;
+		in.records_dup = p->records_dup;
+		in.records_bad = p->records_bad;
+		in.records_out = p->records_out;
 		if ((rc = cb(arg, &in)) != 0)
 			return rc;
 	}
 	return 0;
+}
+
+struct tvaersd *
+net_daemon(struct net *n)
+{
+	return n->d;
+}
+
+struct peer *
+net_links(struct net *n)
+{
+	return n == NULL || n->is_closing ? NULL : n->peers;
 }
 
 void

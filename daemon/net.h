@@ -33,6 +33,10 @@ struct net_peer_info {
 	bool is_known;		/* in the peers table */
 	int64_t last_seen;	/* unix seconds; 0: never */
 	uint64_t bytes_in, bytes_out;
+	uint64_t records_in;	/* records received and stored as newer */
+	uint64_t records_dup;	/* records received that were not newer */
+	uint64_t records_bad;	/* records refused */
+	uint64_t records_out;	/* records sent */
 	const char *last_error;	/* NULL: none */
 };
 
@@ -69,6 +73,11 @@ void net_fed_key(const struct net *n, uint8_t out[static TV_NOISE_KEY_LEN]);
  */
 int net_join(struct net *n, const struct tv_invite *inv, char *errbuf,
     size_t errlen);
+
+/* For sync.c: the daemon net belongs to. */
+struct tvaersd *net_daemon(struct net *n);
+/* For sync.c: the first live link (follow ->next); NULL is fine for n. */
+struct peer *net_links(struct net *n);
 
 /* For peer.c: the link's own view of this daemon. */
 const struct peer_self *net_self(struct net *n);

@@ -18,6 +18,7 @@
 #include "err.h"
 #include "log.h"
 #include "net.h"
+#include "sync.h"
 
 #define PEER_ABORT_MS 5000	/* a closing link waits this long at most */
 #define PEER_ERR_FEDKEY \
@@ -42,9 +43,13 @@ static void
 on_write(uv_write_t *req, int status)
 {
 	struct peer_write *w = (struct peer_write *)req;
+	struct peer *p = req->handle->data;
 
 	(void)status;	/* a failed write shows up as a read error or EOF */
 	free(w);
+	/* Backpressure: sync sends its next batch as the queue drains. */
+	if (p != NULL && p->sync != NULL && peer_is_linked(p))
+		sync_on_drain(p);
 }
 
 /* Sends one frame of len bytes built by fill into the frame's body. */
@@ -220,8 +225,12 @@ hs_finish(struct peer *p)
 			return;
 		}
 	}
-	if ((rc = send_ping(p, TV_WIRE_PING, randombytes_random())) != 0)
+	if ((rc = send_ping(p, TV_WIRE_PING, randombytes_random())) != 0) {
 		fail(p, "cannot send: %s", tv_strerror(rc));
+		return;
+	}
+	if (p->is_confirmed && (rc = sync_link_open(p)) != 0)
+		fail(p, "sync: %s", tv_strerror(rc));
 }
 
 static void
@@ -286,14 +295,19 @@ on_message(struct peer *p, const uint8_t *pt, size_t len)
 		    (unsigned long long)m.error.code,
 		    (int)m.error.text.len, m.error.text.p);
 		break;
+	case TV_WIRE_RECONCILE:
+	case TV_WIRE_RECORDS:
+	case TV_WIRE_WANT:
+		if (p->sync != NULL)
+			sync_on_message(p, &m);
+		break;
 	case TV_WIRE_GOODBYE:
 		log_debug("peer %s: goodbye", p->addr);
 		tv_wire_msg_close(&m);
 		peer_close(p, "closed by the peer");
 		return;
 	default:
-		/* PONG, HELLO again, RECONCILE, RECORDS, WANT (next
-		 * increment) and newer types: ignored. */
+		/* PONG, HELLO again and newer types: ignored. */
 		break;
 	}
 	tv_wire_msg_close(&m);
@@ -316,6 +330,10 @@ on_transport_frame(struct peer *p, const uint8_t *frame, size_t len)
 		p->is_confirmed = true;
 		if (!net_peer_open(p->net, p, why, sizeof(why))) {
 			peer_close(p, why);
+			return;
+		}
+		if ((rc = sync_link_open(p)) != 0) {
+			fail(p, "sync: %s", tv_strerror(rc));
 			return;
 		}
 	}
@@ -393,6 +411,8 @@ on_tick(uv_timer_t *t)
 			    randombytes_random())) != 0)
 				fail(p, "cannot send: %s", tv_strerror(rc));
 		}
+		if (p->state == PEER_OPEN && p->sync != NULL)
+			sync_on_tick(p, now);
 		break;
 	case PEER_CLOSING:
 		if (now - p->closing_ms >= PEER_ABORT_MS)
@@ -527,6 +547,7 @@ on_close(uv_handle_t *h)
 		return;
 	if (p->net != NULL)
 		net_peer_gone(p->net, p);
+	sync_link_free(p);
 	tv_noise_hs_close(&p->hs);
 	tv_noise_cipher_close(&p->tx);
 	tv_noise_cipher_close(&p->rx);
@@ -589,6 +610,32 @@ peer_abort(struct peer *p)
 		p->state = PEER_CLOSING;
 		close_handles(p);
 	}
+}
+
+int
+peer_send(struct peer *p, const uint8_t *msg, size_t len)
+{
+	if (!peer_is_linked(p))
+		return TV_EINVAL;
+	return send_raw(p, msg, len, true);
+}
+
+size_t
+peer_queued(const struct peer *p)
+{
+	return uv_stream_get_write_queue_size((const uv_stream_t *)&p->tcp);
+}
+
+void
+peer_fail(struct peer *p, const char *why)
+{
+	fail(p, "%s", why);
+}
+
+bool
+peer_is_linked(const struct peer *p)
+{
+	return p->state == PEER_OPEN && p->is_confirmed;
 }
 
 const char *

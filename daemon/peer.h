@@ -1,8 +1,8 @@
 /*
  * One link to another daemon over TCP (PROTOCOL.md §9, §10): the Noise
  * XXpsk3 handshake with HELLO in messages 2 and 3, then encrypted frames
- * carrying PING, PONG, ERROR and GOODBYE; other message types are ignored
- * for now. A link has two handles (the socket and a 1-second tick for its
+ * carrying PING, PONG, ERROR and GOODBYE; RECONCILE, RECORDS and WANT go
+ * to sync.c, newer types are ignored. A link has two handles (the socket and a 1-second tick for its
  * deadlines), both embedded here; it is freed in the close callback of the
  * last one, after net_peer_gone() has seen it. Nothing a peer sends can do
  * more than close its own link.
@@ -27,6 +27,7 @@
 
 struct net;
 struct net_target;
+struct sync_link;
 
 /* What a link says about this daemon; owned by net, borrowed by links. */
 struct peer_self {
@@ -64,6 +65,10 @@ struct peer {
 	char error[160];	/* why it closed; "" for a clean close */
 	uint64_t started_ms, last_rx_ms, last_ping_ms, closing_ms;
 	uint64_t bytes_in, bytes_out, frames_in, frames_out, errors;
+	/* Sync (sync.h): records stored as newer, received but not newer,
+	 * refused, and sent. */
+	uint64_t records_in, records_dup, records_bad, records_out;
+	struct sync_link *sync;	/* NULL until the link is open */
 	struct tv_noise_hs hs;
 	struct tv_noise_cipher tx, rx;
 	uint8_t rbuf[16384];
@@ -86,6 +91,18 @@ int peer_accept(struct net *n, uv_stream_t *server, struct peer **out);
 void peer_close(struct peer *p, const char *why);
 /* Starts closing without GOODBYE nor waiting (shutdown of the daemon). */
 void peer_abort(struct peer *p);
+/*
+ * For sync.c: encrypts and sends one peer message (plaintext msg, len
+ * bytes). Returns 0 or TV_EINVAL (closing), TV_ETOOBIG (write queue full
+ * or too long), TV_ENOMEM or a libuv error.
+ */
+int peer_send(struct peer *p, const uint8_t *msg, size_t len);
+/* Bytes waiting in the link's write queue. */
+size_t peer_queued(const struct peer *p);
+/* Counts an error and closes the link with why. */
+void peer_fail(struct peer *p, const char *why);
+/* True if the link is open and confirmed (sync may run on it). */
+bool peer_is_linked(const struct peer *p);
 /* Returns the state's name as `tvaers peers` shows it. */
 const char *peer_state_name(const struct peer *p);
 

@@ -48,6 +48,8 @@ static const char *const migrations[] = {
 	"  bytes_in INTEGER NOT NULL DEFAULT 0,"
 	"  bytes_out INTEGER NOT NULL DEFAULT 0"
 	") WITHOUT ROWID;",
+	/* 2 -> 3: look versions up by hash for WANT (PROTOCOL.md §12) */
+	"CREATE INDEX records_by_hash ON records (hash);",
 };
 
 enum stmt_id {
@@ -64,6 +66,8 @@ enum stmt_id {
 	ST_PEER_LIST,
 	ST_PEER_SEEN,
 	ST_PEER_COUNT,
+	ST_BY_HASH,
+	ST_SYNC_ITEMS,
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
@@ -96,6 +100,8 @@ static const char *const stmt_sql[ST__COUNT] = {
 	    "bytes_in = bytes_in + ?5, bytes_out = bytes_out + ?6 "
 	    "WHERE addr = ?1",
 	[ST_PEER_COUNT] = "SELECT count(*) FROM peers",
+	[ST_BY_HASH] = "SELECT raw, is_local, kind FROM records WHERE hash = ?",
+	[ST_SYNC_ITEMS] = "SELECT ts, hash, kind FROM records WHERE is_local = 0",
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
@@ -103,6 +109,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 
 struct store {
 	sqlite3 *db;
+	bool replaced;		/* this transaction superseded a version */
 	char *path;
 	sqlite3_stmt *stmt[ST__COUNT];
 };
@@ -316,6 +323,7 @@ put_one(struct store *s, const struct tv_record *r, bool is_local)
 		/* PROTOCOL.md §4: newest wins; an equal or older version is dropped. */
 		if (!newer)
 			return 0;
+		s->replaced = true;
 	} else {
 		sqlite3_reset(st);
 		if (rc != SQLITE_DONE)
@@ -344,8 +352,8 @@ put_one(struct store *s, const struct tv_record *r, bool is_local)
 }
 
 int
-store_put_batch(struct store *s, const struct tv_record *recs, size_t n,
-    bool is_local, size_t *out_stored)
+store_put_batch_each(struct store *s, const struct tv_record *recs, size_t n,
+    bool is_local, bool *out_each, size_t *out_stored)
 {
 	size_t stored = 0;
 	int rc;
@@ -356,16 +364,101 @@ store_put_batch(struct store *s, const struct tv_record *recs, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		if ((rc = put_one(s, &recs[i], is_local)) < 0) {
 			exec_simple(s, ST_ROLLBACK);
+			s->replaced = false;
 			return rc;
 		}
+		if (out_each != NULL)
+			out_each[i] = rc > 0;
 		stored += (size_t)rc;
 	}
 	if ((rc = exec_simple(s, ST_COMMIT)) != 0) {
 		exec_simple(s, ST_ROLLBACK);
+		s->replaced = false;
 		return rc;
 	}
+	/*
+	 * DATAMODEL.md §3.3: a superseded version's bytes must leave the
+	 * files. secure_delete overwrites the database pages, but the WAL
+	 * still holds the old page images until it is checkpointed and
+	 * truncated. A busy reader only delays this to the next replacement.
+	 */
+	if (s->replaced)
+		sqlite3_wal_checkpoint_v2(s->db, NULL,
+		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	s->replaced = false;
 	*out_stored = stored;
 	return 0;
+}
+
+int
+store_put_batch(struct store *s, const struct tv_record *recs, size_t n,
+    bool is_local, size_t *out_stored)
+{
+	return store_put_batch_each(s, recs, n, is_local, NULL, out_stored);
+}
+
+int
+store_get_by_hash(struct store *s, const uint8_t hash[static TV_HASH_LEN],
+    uint8_t **out_raw, size_t *out_len)
+{
+	sqlite3_stmt *st = s->stmt[ST_BY_HASH];
+	int rc;
+
+	*out_raw = NULL;
+	sqlite3_bind_blob(st, 1, hash, TV_HASH_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *kind = sqlite3_column_text(st, 2);
+		const struct tv_kind *k = kind ? tv_kind_by_wire(
+		    (const char *)kind, strlen((const char *)kind)) : NULL;
+		size_t len = (size_t)sqlite3_column_bytes(st, 0);
+		uint8_t *raw;
+
+		/* Local-only versions never leave (PROTOCOL.md §6.1). */
+		if (sqlite3_column_int(st, 1) != 0 || (k && k->is_local)) {
+			rc = TV_ENOTFOUND;
+			goto out;
+		}
+		if ((raw = malloc(len ? len : 1)) == NULL) {
+			rc = TV_ENOMEM;
+			goto out;
+		}
+		memcpy(raw, sqlite3_column_blob(st, 0), len);
+		*out_raw = raw;
+		*out_len = len;
+		rc = 0;
+	} else {
+		rc = rc == SQLITE_DONE ? TV_ENOTFOUND : sqlite_err(rc);
+	}
+out:
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+store_sync_items(struct store *s, store_item_cb *cb, void *arg)
+{
+	sqlite3_stmt *st = s->stmt[ST_SYNC_ITEMS];
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *kind = sqlite3_column_text(st, 2);
+		const struct tv_kind *k;
+
+		if (sqlite3_column_bytes(st, 1) != TV_HASH_LEN || kind == NULL)
+			continue;
+		k = tv_kind_by_wire((const char *)kind,
+		    strlen((const char *)kind));
+		if (k != NULL && k->is_local)
+			continue;
+		if ((rc = cb(arg, (uint64_t)sqlite3_column_int64(st, 0),
+		    sqlite3_column_blob(st, 1))) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : sqlite_err(rc);
 }
 
 int

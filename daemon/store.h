@@ -15,7 +15,7 @@
 
 #include "record.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 
@@ -69,6 +69,26 @@ int store_put(struct store *s, const struct tv_record *r, bool is_local);
  */
 int store_put_batch(struct store *s, const struct tv_record *recs, size_t n,
     bool is_local, size_t *out_stored);
+/*
+ * As store_put_batch; out_each (NULL or n bools) says which were stored.
+ */
+int store_put_batch_each(struct store *s, const struct tv_record *recs,
+    size_t n, bool is_local, bool *out_each, size_t *out_stored);
+/*
+ * Fetches the current version whose hash is hash, unless it is local-only.
+ * Returns 0 with new bytes in *out_raw (caller frees), TV_ENOTFOUND (not
+ * held, superseded, or local-only) or a negative error.
+ */
+int store_get_by_hash(struct store *s, const uint8_t hash[static TV_HASH_LEN],
+    uint8_t **out_raw, size_t *out_len);
+/* Called per sync item; non-zero stops the walk and is returned. */
+typedef int store_item_cb(void *arg, uint64_t ts, const uint8_t *hash);
+/*
+ * Walks (timestamp, hash) of every current version that may leave the
+ * daemon: not is_local and not of a local-only kind (PROTOCOL.md §11.1).
+ * Returns 0, cb's value or an error.
+ */
+int store_sync_items(struct store *s, store_item_cb *cb, void *arg);
 /*
  * Fetches the current version of (origin, id). Returns 0 with new bytes in
  * *out_raw (caller frees with free()), TV_ENOTFOUND, or a negative error.
