@@ -14,7 +14,7 @@ TEST_DEPS  = jq procps sqlite3 bc
 FUZZ_DEPS  = clang libclang-rt-14-dev
 
 .PHONY: all deps test-deps fuzz-deps build run test test-plain test-san \
-	install bench fuzz clean
+	install bench fuzz demo clean
 
 all: build
 
@@ -56,6 +56,12 @@ test-san:
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
+
+# Four areas on loopback joined in a line; records cross them.
+# DEMO_ARGS=--keep leaves the daemons running to look around.
+demo: build
+	@contrib/install-deps jq
+	BUILD=$(BUILD) contrib/demo.sh $(DEMO_ARGS)
 
 # Benchmarks print figures and what they compare with; they never fail on time.
 bench: build
