@@ -296,11 +296,11 @@ net_peer_gone(struct net *n, struct peer *p)
 		} else {
 			target_error(t, why);
 		}
-		if (!n->is_closing)
-			(void)store_peer_seen(n->d->store, t->addr, NULL,
-			    was_open ? t->last_seen : 0,
-			    t->last_error[0] ? t->last_error : NULL,
-			    p->bytes_in, p->bytes_out);
+		/* Also at shutdown: the store closes after the last link. */
+		(void)store_peer_seen(n->d->store, t->addr, NULL,
+		    was_open ? t->last_seen : 0,
+		    t->last_error[0] ? t->last_error : NULL,
+		    p->bytes_in, p->bytes_out);
 		if (!n->is_closing && !uv_is_closing((uv_handle_t *)&t->timer)) {
 			schedule(t, t->backoff_ms);
 			if (!was_open)

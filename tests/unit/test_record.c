@@ -154,7 +154,8 @@ put_field(struct tv_w *w, const struct env *e, const struct tv_keypair *kp,
 	case 5: tv_w_uint(w, e->flags); break;
 	case 6: tv_w_bin(w, e->body_len ? e->body : big, e->body_len); break;
 	case 7:
-		memcpy(big, sig, TV_SIG_LEN);
+		if (sig != NULL)
+			memcpy(big, sig, TV_SIG_LEN);
 		tv_w_bin(w, big, e->sig_len);
 		break;
 	default: tv_w_nil(w); break;
