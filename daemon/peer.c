@@ -279,8 +279,11 @@ on_message(struct peer *p, const uint8_t *pt, size_t len)
 	if ((rc = tv_wire_decode(pt, len, &m)) != 0) {
 		struct tv_w w;
 		tv_w_init(&w, TV_WIRE_PLAINTEXT_MAX);
-		(void)send_msg(p, &w, tv_wire_error_encode(&w,
-		    TV_WIRE_EBADMSG, "bad message", 11));
+		/* PROTOCOL.md §10.5: too big gets ERROR 3, else ERROR 1. */
+		(void)send_msg(p, &w, rc == TV_ETOOBIG ?
+		    tv_wire_error_encode(&w, TV_WIRE_ETOOBIG, "too big", 7) :
+		    tv_wire_error_encode(&w, TV_WIRE_EBADMSG, "bad message",
+		    11));
 		fail(p, "bad message: %s", tv_strerror(rc));
 		return;
 	}
