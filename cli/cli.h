@@ -33,6 +33,7 @@ struct cli {
 	const char *socket;	/* --socket PATH, or NULL */
 	char *sock_path;	/* resolved on first use */
 	struct client *conn;	/* opened on first request */
+	char last_msg[600];	/* the end frame's message of the last call */
 };
 
 /* A subcommand gets its own name in argv[0]; returns the exit code. */
@@ -61,6 +62,12 @@ int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_peers(struct cli *c, int argc, char **argv);
 int cmd_invite(struct cli *c, int argc, char **argv);
 int cmd_join(struct cli *c, int argc, char **argv);
+
+/* cmd_areas.c */
+int cmd_areas(struct cli *c, int argc, char **argv);
+int cmd_block(struct cli *c, int argc, char **argv);
+int cmd_unblock(struct cli *c, int argc, char **argv);
+int cmd_log(struct cli *c, int argc, char **argv);
 
 /* cmd_misc.c */
 int cmd_municipalities(struct cli *c, int argc, char **argv);

@@ -115,6 +115,30 @@ static const struct cmd cmds[] = {
 	    "Takes the federation key from CODE (made by `tvaers invite` on\n"
 	    "another daemon) and dials the addresses in it. Refused if this area\n"
 	    "already peers in another federation.\n", true },
+	{ "areas", cmd_areas, "",
+	    "every area this daemon knows of, and how it is reached",
+	    "Lists the areas whose records this daemon holds or blocks, and the\n"
+	    "areas linked right now: short id, name, municipality, records held,\n"
+	    "last update, link (own, direct: a peer linked now, or relayed) and\n"
+	    "whether it is blocked.\n", true },
+	{ "block", cmd_block, "AREA",
+	    "deletes an area's records and refuses them from now on",
+	    "AREA is an area id, a unique prefix of one, or a unique area name\n"
+	    "(see `tvaers areas`). Every record of the area held here is\n"
+	    "deleted, and its records are neither stored nor passed on again\n"
+	    "until `tvaers unblock AREA`. Your own area cannot be blocked.\n",
+	    true },
+	{ "unblock", cmd_unblock, "AREA",
+	    "lifts a block; the area's records return with the next sync",
+	    "Forgets the block of AREA (as for block). Its records come back\n"
+	    "from the peers at the next reconciliation.\n", true },
+	{ "log", cmd_log, "[N] [LEVEL]",
+	    "recent link and sync events, or change the log level",
+	    "Prints the last N (default 50, at most 200) sync events the daemon\n"
+	    "keeps in memory: links opened and closed, handshake failures,\n"
+	    "reconciliations, records stored or refused, blocks. With LEVEL\n"
+	    "(error, warn, info, debug or verbose), sets the daemon's log level\n"
+	    "until it restarts instead.\n", true },
 	{ "municipalities", cmd_municipalities, "",
 	    "the municipality codes (built in; no daemon needed)",
 	    "Lists Denmark's municipalities: code, name and region. Fields of\n"
@@ -363,6 +387,7 @@ cli_call(struct cli *c, const char *op, const struct tv_value *args,
 		return call.exit_code;	/* the callback said what went wrong */
 	switch (rc) {
 	case 0:
+		snprintf(c->last_msg, sizeof(c->last_msg), "%s", msg);
 		break;
 	case -EAGAIN:
 		cli_err("tvaersd did not answer within %d seconds. It may be "

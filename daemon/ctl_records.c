@@ -1,5 +1,6 @@
 #include "ctl_records.h"
 #include "ctl_peers.h"
+#include "ctl_areas.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -457,6 +458,10 @@ static const struct {
 	{ "peers_rm", ctl_op_peers_rm },
 	{ "invite", ctl_op_invite },
 	{ "join", ctl_op_join },
+	{ "areas", ctl_op_areas },
+	{ "block", ctl_op_block },
+	{ "unblock", ctl_op_unblock },
+	{ "log", ctl_op_log },
 };
 
 ctl_handler_fn *

@@ -18,6 +18,7 @@
 #include "kinds.h"
 #include "log.h"
 #include "store.h"
+#include "synclog.h"
 
 #define NET_LOG_BURST 20	/* inbound failure lines per minute */
 
@@ -254,6 +255,8 @@ net_peer_open(struct net *n, struct peer *p, char *why, size_t whylen)
 		}
 	log_info("peer %s: linked to area %s (%s)", p->addr, id,
 	    p->target ? "outbound" : "inbound");
+	synclog_add(p->addr, p->area, "connected (%s)", p->target ?
+	    "outbound" : "inbound");
 	if (t != NULL) {
 		memcpy(t->area, p->area, TV_PK_LEN);
 		t->has_area = true;
@@ -273,6 +276,9 @@ net_peer_gone(struct net *n, struct peer *p)
 	struct net_target *t = p->target;
 	const char *why = p->error[0] ? p->error : "closed";
 
+	synclog_add(p->addr, p->has_area ? p->area : NULL, "%s%s",
+	    p->is_confirmed ? "disconnected: " : strncmp(why, "connect:", 8) ?
+	    "handshake failed: " : "", why);
 	for (struct peer **pp = &n->peers; *pp; pp = &(*pp)->next)
 		if (*pp == p) {
 			*pp = p->next;

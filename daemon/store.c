@@ -50,6 +50,11 @@ static const char *const migrations[] = {
 	") WITHOUT ROWID;",
 	/* 2 -> 3: look versions up by hash for WANT (PROTOCOL.md §12) */
 	"CREATE INDEX records_by_hash ON records (hash);",
+	/* 3 -> 4: areas whose records are neither kept nor relayed */
+	"CREATE TABLE blocked ("
+	"  origin BLOB PRIMARY KEY,"
+	"  since INTEGER NOT NULL"
+	") WITHOUT ROWID;",
 };
 
 enum stmt_id {
@@ -68,6 +73,10 @@ enum stmt_id {
 	ST_PEER_COUNT,
 	ST_BY_HASH,
 	ST_SYNC_ITEMS,
+	ST_BLOCK_ADD,
+	ST_BLOCK_PURGE,
+	ST_UNBLOCK,
+	ST_IS_BLOCKED,
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
@@ -101,7 +110,13 @@ static const char *const stmt_sql[ST__COUNT] = {
 	    "WHERE addr = ?1",
 	[ST_PEER_COUNT] = "SELECT count(*) FROM peers",
 	[ST_BY_HASH] = "SELECT raw, is_local, kind FROM records WHERE hash = ?",
-	[ST_SYNC_ITEMS] = "SELECT ts, hash, kind FROM records WHERE is_local = 0",
+	[ST_SYNC_ITEMS] = "SELECT ts, hash, kind FROM records WHERE is_local = 0 "
+	    "AND origin NOT IN (SELECT origin FROM blocked)",
+	[ST_BLOCK_ADD] = "INSERT OR IGNORE INTO blocked (origin, since) "
+	    "VALUES (?, ?)",
+	[ST_BLOCK_PURGE] = "DELETE FROM records WHERE origin = ?",
+	[ST_UNBLOCK] = "DELETE FROM blocked WHERE origin = ?",
+	[ST_IS_BLOCKED] = "SELECT 1 FROM blocked WHERE origin = ?",
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
@@ -783,4 +798,103 @@ store_peer_count(struct store *s, uint64_t *out)
 	*out = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : sqlite_err(rc);
+}
+
+int
+store_block(struct store *s, const uint8_t origin[static TV_PK_LEN],
+    int64_t now, uint64_t *out_deleted)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*out_deleted = 0;
+	if ((rc = exec_simple(s, ST_BEGIN)) != 0)
+		return rc;
+	st = s->stmt[ST_BLOCK_ADD];
+	sqlite3_bind_blob(st, 1, origin, TV_PK_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE) {
+		st = s->stmt[ST_BLOCK_PURGE];
+		sqlite3_bind_blob(st, 1, origin, TV_PK_LEN, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		*out_deleted = (uint64_t)sqlite3_changes(s->db);
+	}
+	if (rc != SQLITE_DONE || (rc = exec_simple(s, ST_COMMIT)) != 0) {
+		rc = rc > 0 ? sqlite_err(rc) : rc;
+		exec_simple(s, ST_ROLLBACK);
+		*out_deleted = 0;
+		return rc;
+	}
+	/* As store_put_batch_each: the deleted bytes must leave the WAL too. */
+	sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+	    NULL, NULL);
+	return 0;
+}
+
+int
+store_unblock(struct store *s, const uint8_t origin[static TV_PK_LEN])
+{
+	sqlite3_stmt *st = s->stmt[ST_UNBLOCK];
+	int rc;
+
+	sqlite3_bind_blob(st, 1, origin, TV_PK_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sqlite_err(rc);
+	return sqlite3_changes(s->db) > 0 ? 0 : TV_ENOTFOUND;
+}
+
+bool
+store_is_blocked(struct store *s, const uint8_t origin[static TV_PK_LEN])
+{
+	sqlite3_stmt *st = s->stmt[ST_IS_BLOCKED];
+	int rc;
+
+	sqlite3_bind_blob(st, 1, origin, TV_PK_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW;
+}
+
+int
+store_areas(struct store *s, store_area_cb *cb, void *arg)
+{
+	static const char sql[] =
+	    "SELECT o.origin, "
+	    " (SELECT count(*) FROM records r WHERE r.origin = o.origin "
+	    "  AND r.deleted = 0), "
+	    " (SELECT max(ts) FROM records r WHERE r.origin = o.origin), "
+	    " (SELECT raw FROM records r WHERE r.origin = o.origin AND "
+	    "  r.kind = 'area' AND r.deleted = 0 ORDER BY r.id LIMIT 1), "
+	    " (SELECT since FROM blocked b WHERE b.origin = o.origin) "
+	    "FROM (SELECT DISTINCT origin FROM records UNION "
+	    " SELECT origin FROM blocked) o ORDER BY o.origin";
+	struct store_area a;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return sqlite_err(sqlite3_errcode(s->db));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) != TV_PK_LEN)
+			continue;
+		memset(&a, 0, sizeof(a));
+		memcpy(a.origin, sqlite3_column_blob(st, 0), TV_PK_LEN);
+		a.records = (uint64_t)sqlite3_column_int64(st, 1);
+		a.last_ts = (uint64_t)sqlite3_column_int64(st, 2);
+		a.profile = sqlite3_column_blob(st, 3);
+		a.profile_len = (size_t)sqlite3_column_bytes(st, 3);
+		a.is_blocked = sqlite3_column_type(st, 4) != SQLITE_NULL;
+		a.since = sqlite3_column_int64(st, 4);
+		if ((rc = cb(arg, &a)) != 0) {
+			sqlite3_finalize(st);
+			return rc;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sqlite_err(rc);
 }

@@ -15,7 +15,7 @@
 
 #include "record.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct store;
 
@@ -147,6 +147,32 @@ int store_peer_seen(struct store *s, const char *addr, const uint8_t *area,
     uint64_t bytes_out);
 /* Counts the known peers. */
 int store_peer_count(struct store *s, uint64_t *out);
+/*
+ * Blocks an area: remembers origin in the blocked table and deletes every
+ * record it wrote, in one durable transaction, then truncates the WAL so
+ * the bytes leave the files. *out_deleted counts the records deleted.
+ * Blocking a blocked area again only deletes. Returns 0 or an error.
+ */
+int store_block(struct store *s, const uint8_t origin[static TV_PK_LEN],
+    int64_t now, uint64_t *out_deleted);
+/* Forgets a block; returns 0, TV_ENOTFOUND or a negative error. */
+int store_unblock(struct store *s, const uint8_t origin[static TV_PK_LEN]);
+/* True if origin is blocked (false on a store error). */
+bool store_is_blocked(struct store *s, const uint8_t origin[static TV_PK_LEN]);
+/* One area the store knows of; pointers valid during the call. */
+struct store_area {
+	uint8_t origin[TV_PK_LEN];
+	uint64_t records;		/* held, tombstones not counted */
+	uint64_t last_ts;		/* newest timestamp held; 0: none */
+	const uint8_t *profile;		/* its area profile record, or NULL */
+	size_t profile_len;
+	bool is_blocked;
+	int64_t since;			/* when blocked, unix seconds */
+};
+typedef int store_area_cb(void *arg, const struct store_area *a);
+/* Walks every origin with records or a block, in origin order. Returns 0,
+ * cb's value or an error. */
+int store_areas(struct store *s, store_area_cb *cb, void *arg);
 /* Returns SQLite's message for the last failure, for logs. */
 const char *store_errmsg(struct store *s);
 

@@ -15,6 +15,7 @@
 #include "negentropy.h"
 #include "net.h"
 #include "store.h"
+#include "synclog.h"
 
 #define SYNC_PUMP_MSGS 16	/* RECORDS messages per pump call */
 
@@ -28,6 +29,7 @@ struct sync_link {
 	struct tv_neg *neg;
 	uint64_t session_ms;	/* when the running session last moved */
 	uint64_t last_done_ms;	/* when the last session started */
+	size_t have_n, need_n;	/* the running session's differences */
 	/* Version hashes to send, q[head .. len). */
 	uint8_t (*q)[TV_HASH_LEN];
 	size_t head, len, cap;
@@ -231,6 +233,7 @@ session_start(struct peer *p)
 	if (s->neg != NULL)
 		return;
 	s->session_ms = s->last_done_ms = now_ms(p);
+	s->have_n = s->need_n = 0;
 	if ((rc = snapshot(p, &s->vec, &s->neg)) == 0 &&
 	    (rc = tv_neg_initiate(s->neg, &msg, &len)) == 0)
 		rc = send_reconcile(p, msg, len);
@@ -294,7 +297,9 @@ on_reconcile(struct peer *p, const uint8_t *in, size_t in_len)
 		s->session_ms = now_ms(p);
 		ids = tv_neg_have(s->neg, &n);
 		queue_many(p, ids, n);
+		s->have_n += n;
 		ids = tv_neg_need(s->neg, &n);
+		s->need_n += n;
 		if (n > 0 && (rc = send_want(p, ids, n)) == 0)
 			log_debug("sync %s: asked for %zu versions", p->addr,
 			    n);
@@ -302,6 +307,9 @@ on_reconcile(struct peer *p, const uint8_t *in, size_t in_len)
 			rc = send_reconcile(p, out, out_len);
 		if (out_len == 0) {
 			log_debug("sync %s: reconciliation done", p->addr);
+			synclog_add(p->addr, p->has_area ? p->area : NULL,
+			    "reconciled: %zu here, %zu to send, %zu wanted",
+			    tv_neg_vec_size(s->vec), s->have_n, s->need_n);
 			session_end(s);
 		}
 		if (rc != 0) {
@@ -406,7 +414,7 @@ on_records(struct peer *p, const struct tv_wire_msg *m)
 	struct tvaersd *d = net_daemon(p->net);
 	struct tv_record *recs;
 	bool *stored;
-	size_t n = 0, bad = 0, nstored;
+	size_t n = 0, bad = 0, blocked = 0, nstored = 0;
 	char why[200], first_why[200] = "";
 	int rc;
 
@@ -430,6 +438,11 @@ on_records(struct peer *p, const struct tv_wire_msg *m)
 				    why);
 			continue;
 		}
+		/* A blocked area's records are dropped: not the peer's fault. */
+		if (store_is_blocked(d->store, recs[n].origin)) {
+			blocked++;
+			continue;
+		}
 		n++;
 	}
 	/* synchronous stays FULL for now (see PROTOCOL.md §12.3). */
@@ -450,6 +463,12 @@ on_records(struct peer *p, const struct tv_wire_msg *m)
 	}
 	free(recs);
 	free(stored);
+	synclog_add(p->addr, p->has_area ? p->area : NULL, "records: %zu in, "
+	    "%zu new, %zu refused, %zu blocked", m->records.count, nstored,
+	    bad, blocked);
+	if (blocked > 0)
+		log_debug("sync %s: dropped %zu records of blocked areas",
+		    p->addr, blocked);
 	if (bad > 0) {
 		p->records_bad += bad;
 		log_info("sync %s: refused %zu records (%s)", p->addr, bad,
@@ -560,6 +579,14 @@ sync_publish(struct tvaersd *d, const uint8_t hash[static TV_HASH_LEN],
 {
 	publish_queue(d, hash, from);
 	flush(d);
+}
+
+void
+sync_reconcile_now(struct tvaersd *d)
+{
+	for (struct peer *p = net_links(d->net); p != NULL; p = p->next)
+		if (p->sync != NULL && peer_is_linked(p) && p->is_initiator)
+			session_start(p);
 }
 
 void

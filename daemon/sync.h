@@ -43,6 +43,9 @@ void sync_on_tick(struct peer *p, uint64_t now_ms);
  */
 void sync_publish(struct tvaersd *d, const uint8_t hash[static TV_HASH_LEN],
     const struct peer *from);
+/* Starts a reconciliation now on every link this side opened (one already
+ * running is left alone): after an unblock. */
+void sync_reconcile_now(struct tvaersd *d);
 /* For area.c's write hook (arg is the struct tvaersd): n new versions. */
 void sync_area_written(void *arg, const struct tv_record *recs, size_t n);
 
