@@ -1326,7 +1326,109 @@ TEST(link_end_to_end)
 	free(res.r);
 }
 
-TEST_MAIN(frame_in_one_go, frame_byte_by_byte, frame_split_everywhere,
+/*
+ * PROTOCOL.md §9.6: a complete handshake with fixed keys. The initiator
+ * is the test area of §7.1 (seed 00..1f), the responder the area of seed
+ * 20..3f, the federation key 01..20; the ephemeral private keys are
+ * 40..5f and 60..7f. Each "```hex handshake" block is one frame.
+ */
+static void
+seq_bytes(uint8_t *p, size_t n, uint8_t first)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)(first + i);
+}
+
+static char *
+hs_frame_hex(struct tv_noise_hs *hs, const uint8_t *payload, size_t len,
+    struct tv_noise_hs *reader)
+{
+	static uint8_t wire[TV_FRAME_HEADER_LEN + TV_FRAME_MAX];
+	static uint8_t pt[TV_FRAME_MAX];
+	size_t msg_len, wire_len, pt_len;
+
+	ASSERT_EQ(tv_noise_hs_write(hs, payload, len, wire + 2, TV_FRAME_MAX,
+	    &msg_len), 0);
+	ASSERT_EQ(tv_frame_write(wire + 2, msg_len, wire, sizeof(wire),
+	    &wire_len), 0);
+	ASSERT_EQ(tv_noise_hs_read(reader, wire + 2, msg_len, pt, sizeof(pt),
+	    &pt_len), 0);
+	ASSERT_EQ(pt_len, len);
+	if (len > 0)
+		ASSERT_MEM_EQ(pt, payload, len);
+	return test_hex(wire, wire_len);
+}
+
+TEST(handshake_example)
+{
+	struct tv_keypair ka, kb;
+	struct tv_noise_keypair na, nb, ea, eb;
+	struct tv_noise_hs ini, res;
+	struct tv_wire_hello h;
+	uint8_t seed[32], psk[32], priv[32], *hello;
+	size_t hello_len;
+	char *hex[3];
+
+	ASSERT(sodium_init() >= 0);
+	seq_bytes(seed, 32, 0x00);
+	tv_keypair_from_seed(&ka, seed);
+	seq_bytes(seed, 32, 0x20);
+	tv_keypair_from_seed(&kb, seed);
+	seq_bytes(psk, 32, 0x01);
+	ASSERT_EQ(tv_noise_keypair_from_ed25519(&ka, &na), 0);
+	ASSERT_EQ(tv_noise_keypair_from_ed25519(&kb, &nb), 0);
+	seq_bytes(priv, 32, 0x40);
+	ASSERT_EQ(tv_noise_keypair_from_private(priv, &ea), 0);
+	seq_bytes(priv, 32, 0x60);
+	ASSERT_EQ(tv_noise_keypair_from_private(priv, &eb), 0);
+	ASSERT_EQ(tv_noise_hs_init(&ini, TV_NOISE_INITIATOR,
+	    (const uint8_t *)TV_NOISE_PROLOGUE, TV_NOISE_PROLOGUE_LEN, &na,
+	    psk, &ea), 0);
+	ASSERT_EQ(tv_noise_hs_init(&res, TV_NOISE_RESPONDER,
+	    (const uint8_t *)TV_NOISE_PROLOGUE, TV_NOISE_PROLOGUE_LEN, &nb,
+	    psk, &eb), 0);
+
+	hex[0] = hs_frame_hex(&ini, NULL, 0, &res);
+	memset(&h, 0, sizeof(h));
+	h.version = TV_WIRE_VERSION;
+	h.area = kb.pk;
+	h.listen_port = 7340;
+	h.name = (struct tv_wire_str){ "Vestby", 6 };
+	hello = hello_bytes(&h, &hello_len);
+	hex[1] = hs_frame_hex(&res, hello, hello_len, &ini);
+	free(hello);
+	h.area = ka.pk;
+	h.listen_port = 0;
+	h.name = (struct tv_wire_str){ "Østby", 6 };
+	hello = hello_bytes(&h, &hello_len);
+	hex[2] = hs_frame_hex(&ini, hello, hello_len, &res);
+	free(hello);
+	ASSERT(tv_noise_hs_is_done(&ini) && tv_noise_hs_is_done(&res));
+
+	if (getenv("TVAERS_PRINT_EXAMPLE") != NULL)
+		for (int i = 0; i < 3; i++)
+			printf("message %d:\n%s\n", i + 1, hex[i]);
+	char **blocks = doc_blocks("```hex handshake");
+	size_t n = 0;
+	while (blocks[n] != NULL)
+		n++;
+	ASSERT_EQ(n, 3);
+	for (int i = 0; i < 3; i++)
+		if (strcmp(blocks[i], hex[i]) != 0)
+			TEST_FAIL("PROTOCOL.md handshake block %d is\n%s\nbut "
+			    "the code gives\n%s", i + 1, blocks[i], hex[i]);
+	doc_blocks_free(blocks);
+	for (int i = 0; i < 3; i++)
+		free(hex[i]);
+	tv_noise_hs_close(&ini);
+	tv_noise_hs_close(&res);
+	tv_noise_keypair_wipe(&na);
+	tv_noise_keypair_wipe(&nb);
+	tv_keypair_wipe(&ka);
+	tv_keypair_wipe(&kb);
+}
+
+TEST_MAIN(handshake_example, frame_in_one_go, frame_byte_by_byte, frame_split_everywhere,
     frame_max_exact, frame_length_zero, frame_write, rekey_due,
     hello_round_trip,
     hello_bytes_exact, hello_caps_limit, hello_name_limit, hello_version,
