@@ -522,3 +522,25 @@ control_close(struct control *ctl)
 	for (struct ctl_conn *c = ctl->conns; c; c = c->next)
 		conn_close(c);
 }
+
+int
+ctl_arg_str(struct ctl_req *req, const char *name, bool required, char *out,
+    size_t outlen)
+{
+	const struct tv_value *v = tv_map_get(req->in->args, name);
+
+	if (v == NULL || v->type == TV_NIL) {
+		if (required)
+			snprintf(req->msg, sizeof(req->msg), "argument '%s' is "
+			    "missing", name);
+		return TV_ENOTFOUND;
+	}
+	if (v->type != TV_STR || v->len >= outlen) {
+		snprintf(req->msg, sizeof(req->msg), "argument '%s' must be "
+		    "text of at most %zu bytes", name, outlen - 1);
+		return TV_ETYPE;
+	}
+	memcpy(out, v->bytes, v->len);
+	out[v->len] = 0;
+	return 0;
+}

@@ -50,6 +50,15 @@ struct ctl_req {
 };
 
 /*
+ * Copies the text argument name of a request into out (NUL-terminated).
+ * Returns 0; TV_ENOTFOUND if it is absent (with a message in req->msg
+ * when required); or TV_ETYPE, with a message, if it is not text that
+ * fits in outlen - 1 bytes.
+ */
+int ctl_arg_str(struct ctl_req *req, const char *name, bool required,
+    char *out, size_t outlen);
+
+/*
  * Creates the socket at path and starts accepting. Returns 0 or a negative
  * code with the reason in errbuf (e.g. another daemon answers there).
  */

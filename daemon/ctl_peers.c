@@ -13,29 +13,6 @@
 #define INVITE_DAYS_DEFAULT 7
 #define INVITE_DAYS_MAX 365
 
-/* Copies the string argument name into out; TV_ENOTFOUND if absent. */
-static int
-arg_str(struct ctl_req *req, const char *name, char *out, size_t outlen,
-    bool is_required)
-{
-	const struct tv_value *v = tv_map_get(req->in->args, name);
-
-	if (v == NULL || v->type == TV_NIL) {
-		if (is_required)
-			snprintf(req->msg, sizeof(req->msg), "argument '%s' is "
-			    "missing", name);
-		return TV_ENOTFOUND;
-	}
-	if (v->type != TV_STR || v->len >= outlen) {
-		snprintf(req->msg, sizeof(req->msg), "argument '%s' must be "
-		    "text of at most %zu bytes", name, outlen - 1);
-		return TV_ETYPE;
-	}
-	memcpy(out, v->bytes, v->len);
-	out[v->len] = 0;
-	return 0;
-}
-
 static void
 w_str_or_nil(struct tv_w *w, const char *s)
 {
@@ -109,7 +86,7 @@ ctl_op_peers_add(struct ctl_req *req)
 	char addr[TV_INVITE_ADDR_MAX + 1];
 	int rc;
 
-	if ((rc = arg_str(req, "addr", addr, sizeof(addr), true)) != 0)
+	if ((rc = ctl_arg_str(req, "addr", true, addr, sizeof(addr))) != 0)
 		return rc;
 	rc = net_peer_add(req->d->net, addr, NULL, req->msg, sizeof(req->msg));
 	if (rc == 0)
@@ -123,7 +100,7 @@ ctl_op_peers_rm(struct ctl_req *req)
 	char addr[TV_INVITE_ADDR_MAX + 1];
 	int rc;
 
-	if ((rc = arg_str(req, "addr", addr, sizeof(addr), true)) != 0)
+	if ((rc = ctl_arg_str(req, "addr", true, addr, sizeof(addr))) != 0)
 		return rc;
 	rc = net_peer_rm(req->d->net, addr);
 	if (rc == TV_ENOTFOUND)
@@ -162,7 +139,7 @@ ctl_op_invite(struct ctl_req *req)
 	net_fed_key(req->d->net, inv.fed_key);
 	memcpy(inv.area, req->d->area.kp.pk, TV_PK_LEN);
 	inv.expires = (uint64_t)time(NULL) + n_days * 86400;
-	rc = arg_str(req, "addr", addr, sizeof(addr), false);
+	rc = ctl_arg_str(req, "addr", false, addr, sizeof(addr));
 	if (rc == 0) {
 		if ((rc = tv_invite_add_addr(&inv, addr)) != 0) {
 			snprintf(req->msg, sizeof(req->msg), "'%s' is not "
@@ -209,7 +186,7 @@ ctl_op_join(struct ctl_req *req)
 	struct tv_invite inv;
 	int rc;
 
-	if ((rc = arg_str(req, "code", code, sizeof(code), true)) != 0)
+	if ((rc = ctl_arg_str(req, "code", true, code, sizeof(code))) != 0)
 		return rc;
 	rc = tv_invite_parse(code, strlen(code), (uint64_t)time(NULL), &inv);
 	if (rc == TV_EEXPIRED)

@@ -16,35 +16,6 @@
 #define LIST_PAGE 256		/* records per page of a streamed listing */
 #define FILTER_MAX 16		/* interests in one --interests filter */
 
-/* Copies the string argument name into out; returns 0, TV_ENOTFOUND or TV_ETYPE. */
-static int
-arg_str(struct ctl_req *req, const char *name, char *out, size_t outlen)
-{
-	const struct tv_value *v = tv_map_get(req->in->args, name);
-
-	if (v == NULL || v->type == TV_NIL)
-		return TV_ENOTFOUND;
-	if (v->type != TV_STR || v->len >= outlen) {
-		snprintf(req->msg, sizeof(req->msg), "argument '%s' must be "
-		    "text of at most %zu bytes", name, outlen - 1);
-		return TV_ETYPE;
-	}
-	memcpy(out, v->bytes, v->len);
-	out[v->len] = 0;
-	return 0;
-}
-
-static int
-arg_required_str(struct ctl_req *req, const char *name, char *out,
-    size_t outlen)
-{
-	int rc = arg_str(req, name, out, outlen);
-	if (rc == TV_ENOTFOUND)
-		snprintf(req->msg, sizeof(req->msg), "argument '%s' is missing",
-		    name);
-	return rc;
-}
-
 /* Appends one record item: {"raw": bin, "local": bool} (canonical order). */
 static int
 put_record_item(struct tv_w *w, const uint8_t *raw, size_t len, bool is_local)
@@ -163,7 +134,7 @@ op_add(struct ctl_req *req)
 	char kind[64];
 	int rc;
 
-	if ((rc = arg_required_str(req, "kind", kind, sizeof(kind))) != 0)
+	if ((rc = ctl_arg_str(req, "kind", true, kind, sizeof(kind))) != 0)
 		return rc;
 	if ((fields = arg_fields(req)) == NULL)
 		return TV_EMALFORMED;
@@ -180,7 +151,7 @@ op_add_batch(struct ctl_req *req)
 	size_t added;
 	int rc;
 
-	if ((rc = arg_required_str(req, "kind", kind, sizeof(kind))) != 0)
+	if ((rc = ctl_arg_str(req, "kind", true, kind, sizeof(kind))) != 0)
 		return rc;
 	if (items == NULL || items->type != TV_ARRAY) {
 		snprintf(req->msg, sizeof(req->msg), "argument 'items' must be "
@@ -202,7 +173,7 @@ arg_ref(struct ctl_req *req, uint8_t origin[static TV_PK_LEN],
 	char ref[TV_AREA_TEXT_LEN + TV_ID_TEXT_LEN + 2];
 	int rc;
 
-	if ((rc = arg_required_str(req, "ref", ref, sizeof(ref))) != 0)
+	if ((rc = ctl_arg_str(req, "ref", true, ref, sizeof(ref))) != 0)
 		return rc;
 	return area_resolve(&req->d->area, ref, origin, id, req->msg,
 	    sizeof(req->msg));
@@ -394,7 +365,8 @@ start_listing(struct ctl_req *req, bool is_export)
 	req->state = l;
 	req->state_free = free;
 	if (!is_export) {
-		rc = arg_str(req, "kind", l->kind, sizeof(l->kind));
+		rc = ctl_arg_str(req, "kind", false, l->kind,
+		    sizeof(l->kind));
 		if (rc == 0) {
 			k = tv_kind_find(l->kind, strlen(l->kind));
 			if (k != NULL)
@@ -403,7 +375,8 @@ start_listing(struct ctl_req *req, bool is_export)
 		} else if (rc != TV_ENOTFOUND) {
 			return rc;
 		}
-		rc = arg_str(req, "status", l->status, sizeof(l->status));
+		rc = ctl_arg_str(req, "status", false, l->status,
+		    sizeof(l->status));
 		if (rc == 0) {
 			if ((rc = normalise_status(req, k, l->status,
 			    sizeof(l->status))) != 0)
@@ -412,7 +385,8 @@ start_listing(struct ctl_req *req, bool is_export)
 		} else if (rc != TV_ENOTFOUND) {
 			return rc;
 		}
-		rc = arg_str(req, "interests", interests, sizeof(interests));
+		rc = ctl_arg_str(req, "interests", false, interests,
+		    sizeof(interests));
 		if (rc == 0 && (rc = parse_interests(req, l, interests)) != 0)
 			return rc;
 		if (rc != 0 && rc != TV_ENOTFOUND)
