@@ -70,6 +70,12 @@ send_raw(struct peer *p, const uint8_t *body, size_t len, bool is_encrypted)
 		return TV_ETOOBIG;
 	if ((w = malloc(sizeof(*w) + TV_FRAME_HEADER_LEN + body_len)) == NULL)
 		return TV_ENOMEM;
+	/* PROTOCOL.md §10.6: rekey before every 2^20th message. */
+	if (is_encrypted && tv_wire_rekey_due(tv_noise_cipher_nonce(&p->tx)) &&
+	    (rc = tv_noise_cipher_rekey(&p->tx)) != 0) {
+		free(w);
+		return rc;
+	}
 	if (is_encrypted)
 		rc = tv_noise_cipher_encrypt(&p->tx, body, len,
 		    w->data + TV_FRAME_HEADER_LEN, body_len, &n);
@@ -324,6 +330,11 @@ on_transport_frame(struct peer *p, const uint8_t *frame, size_t len)
 	size_t n;
 	int rc;
 
+	if (tv_wire_rekey_due(tv_noise_cipher_nonce(&p->rx)) &&
+	    (rc = tv_noise_cipher_rekey(&p->rx)) != 0) {
+		fail(p, "cannot rekey: %s", tv_strerror(rc));
+		return;
+	}
 	if ((rc = tv_noise_cipher_decrypt(&p->rx, frame, len, pt, sizeof(pt),
 	    &n)) != 0) {
 		fail(p, "cannot decrypt a frame: %s", tv_strerror(rc));
