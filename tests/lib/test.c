@@ -133,3 +133,38 @@ test_hex(const uint8_t *p, size_t len)
 	out[len * 2] = 0;
 	return out;
 }
+
+char **
+test_doc_blocks(const char *tag)
+{
+	char **out = calloc(64, sizeof(*out));
+	size_t n = 0, len, tag_len = strlen(tag);
+	char *text = (char *)test_read_file(TVAERS_SOURCE_DIR "/PROTOCOL.md",
+	    &len), *p;
+
+	ASSERT(out != NULL && text != NULL);
+	/* test_read_file NUL-terminates. */
+	for (p = text; (p = strstr(p, tag)) != NULL; p += tag_len) {
+		char *end, *b;
+
+		if (p[tag_len] != '\n' || (p > text && p[-1] != '\n'))
+			continue;
+		end = strstr(p + tag_len, "\n```");
+		ASSERT(end != NULL && n < 63);
+		b = out[n++] = calloc(1, (size_t)(end - p));
+		ASSERT(b != NULL);
+		for (char *c = p + tag_len; c < end; c++)
+			if (*c != ' ' && *c != '\n' && *c != '\t')
+				*b++ = *c;
+	}
+	free(text);
+	return out;
+}
+
+void
+test_doc_blocks_free(char **blocks)
+{
+	for (size_t i = 0; blocks[i] != NULL; i++)
+		free(blocks[i]);
+	free(blocks);
+}

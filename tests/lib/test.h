@@ -30,6 +30,14 @@ uint8_t *test_read_file(const char *path, size_t *out_len);
 uint8_t *test_unhex(const char *hex, size_t *out_len);
 /* Writes len bytes as lower-case hex into a new string (caller frees). */
 char *test_hex(const uint8_t *p, size_t len);
+/*
+ * Returns the fenced blocks of PROTOCOL.md opened by the line tag (e.g.
+ * "```hex wire"), white space removed, as a NULL-terminated array; free
+ * it with test_doc_blocks_free. Fails the test if the file is unreadable.
+ */
+char **test_doc_blocks(const char *tag);
+/* Frees what test_doc_blocks returned. */
+void test_doc_blocks_free(char **blocks);
 
 #define TEST(name) static void test_##name(void)
 

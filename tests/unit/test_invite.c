@@ -129,55 +129,6 @@ parse_payload(struct tv_w *w)
 	return rc;
 }
 
-/*
- * Returns the fenced blocks tagged tag ("```hex wire") of PROTOCOL.md,
- * each with white space removed, as a NULL-terminated array (caller frees).
- */
-static char **
-doc_blocks(const char *tag)
-{
-	static const char *const paths[] = {
-		TVAERS_SOURCE_DIR "/PROTOCOL.md",
-	};
-	char **out = calloc(64, sizeof(*out));
-	size_t n = 0, tag_len = strlen(tag);
-
-	ASSERT(out != NULL);
-	for (size_t f = 0; f < 1 && n == 0; f++) {
-		size_t len;
-		char *text = (char *)test_read_file(paths[f], &len), *p;
-
-		if (text == NULL)
-			continue;
-		text = realloc(text, len + 1);
-		ASSERT(text != NULL);
-		text[len] = 0;
-		for (p = text; (p = strstr(p, tag)) != NULL; p += tag_len) {
-			char *end, *b;
-
-			if (p[tag_len] != '\n' || (p > text && p[-1] != '\n'))
-				continue;
-			end = strstr(p + tag_len, "\n```");
-			ASSERT(end != NULL && n < 63);
-			b = out[n++] = calloc(1, (size_t)(end - p));
-			ASSERT(b != NULL);
-			for (char *c = p + tag_len; c < end; c++)
-				if (*c != ' ' && *c != '\n' && *c != '\t')
-					*b++ = *c;
-		}
-		free(text);
-	}
-	return out;
-}
-
-static void
-doc_blocks_free(char **b)
-{
-	for (size_t i = 0; b[i] != NULL; i++)
-		free(b[i]);
-	free(b);
-}
-
 /* ---- Tests ---- */
 
 TEST(round_trip)
@@ -223,13 +174,13 @@ TEST(example_code)
 
 TEST(doc_example)
 {
-	char **blocks = doc_blocks("```text invite");
+	char **blocks = test_doc_blocks("```text invite");
 	struct tv_invite back;
 
 	ASSERT(blocks[0] != NULL && blocks[1] == NULL);
 	ASSERT_STR_EQ(blocks[0], example);
 	ASSERT_EQ(parse(blocks[0], &back), 0);
-	doc_blocks_free(blocks);
+	test_doc_blocks_free(blocks);
 }
 
 TEST(addresses_good)

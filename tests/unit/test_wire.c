@@ -239,55 +239,6 @@ static void w_port_bool(struct tv_w *w) { tv_w_bool(w, true); }
 static void w_name_bin(struct tv_w *w) { tv_w_bin(w, "x", 1); }
 static void w_name_121(struct tv_w *w) { char s[121]; memset(s, 'n', 121); tv_w_str(w, s, 121); }
 
-/*
- * Returns the fenced blocks tagged tag ("```hex wire") of PROTOCOL.md,
- * each with white space removed, as a NULL-terminated array (caller frees).
- */
-static char **
-doc_blocks(const char *tag)
-{
-	static const char *const paths[] = {
-		TVAERS_SOURCE_DIR "/PROTOCOL.md",
-	};
-	char **out = calloc(64, sizeof(*out));
-	size_t n = 0, tag_len = strlen(tag);
-
-	ASSERT(out != NULL);
-	for (size_t f = 0; f < 1 && n == 0; f++) {
-		size_t len;
-		char *text = (char *)test_read_file(paths[f], &len), *p;
-
-		if (text == NULL)
-			continue;
-		text = realloc(text, len + 1);
-		ASSERT(text != NULL);
-		text[len] = 0;
-		for (p = text; (p = strstr(p, tag)) != NULL; p += tag_len) {
-			char *end, *b;
-
-			if (p[tag_len] != '\n' || (p > text && p[-1] != '\n'))
-				continue;
-			end = strstr(p + tag_len, "\n```");
-			ASSERT(end != NULL && n < 63);
-			b = out[n++] = calloc(1, (size_t)(end - p));
-			ASSERT(b != NULL);
-			for (char *c = p + tag_len; c < end; c++)
-				if (*c != ' ' && *c != '\n' && *c != '\t')
-					*b++ = *c;
-		}
-		free(text);
-	}
-	return out;
-}
-
-static void
-doc_blocks_free(char **b)
-{
-	for (size_t i = 0; b[i] != NULL; i++)
-		free(b[i]);
-	free(b);
-}
-
 /* ---- Framing ---- */
 
 TEST(frame_in_one_go)
@@ -1150,7 +1101,7 @@ TEST(encode_out_of_memory)
 
 TEST(doc_examples)
 {
-	char **blocks = doc_blocks("```hex wire");
+	char **blocks = test_doc_blocks("```hex wire");
 	unsigned seen = 0;
 
 	for (size_t i = 0; blocks[i] != NULL; i++) {
@@ -1179,7 +1130,7 @@ TEST(doc_examples)
 	}
 	/* One example of every type. */
 	ASSERT_EQ(seen, 0xff);
-	doc_blocks_free(blocks);
+	test_doc_blocks_free(blocks);
 }
 
 /* ---- One whole link ---- */
@@ -1408,7 +1359,7 @@ TEST(handshake_example)
 	if (getenv("TVAERS_PRINT_EXAMPLE") != NULL)
 		for (int i = 0; i < 3; i++)
 			printf("message %d:\n%s\n", i + 1, hex[i]);
-	char **blocks = doc_blocks("```hex handshake");
+	char **blocks = test_doc_blocks("```hex handshake");
 	size_t n = 0;
 	while (blocks[n] != NULL)
 		n++;
@@ -1417,7 +1368,7 @@ TEST(handshake_example)
 		if (strcmp(blocks[i], hex[i]) != 0)
 			TEST_FAIL("PROTOCOL.md handshake block %d is\n%s\nbut "
 			    "the code gives\n%s", i + 1, blocks[i], hex[i]);
-	doc_blocks_free(blocks);
+	test_doc_blocks_free(blocks);
 	for (int i = 0; i < 3; i++)
 		free(hex[i]);
 	tv_noise_hs_close(&ini);
