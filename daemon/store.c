@@ -412,6 +412,22 @@ store_put_batch(struct store *s, const struct tv_record *recs, size_t n,
 	return store_put_batch_each(s, recs, n, is_local, NULL, out_stored);
 }
 
+/* Copies blob column col of the current row into new memory (caller frees). */
+static int
+copy_blob(sqlite3_stmt *st, int col, uint8_t **out_raw, size_t *out_len)
+{
+	size_t len = (size_t)sqlite3_column_bytes(st, col);
+	uint8_t *raw = malloc(len ? len : 1);
+
+	if (raw == NULL)
+		return TV_ENOMEM;
+	if (len > 0)
+		memcpy(raw, sqlite3_column_blob(st, col), len);
+	*out_raw = raw;
+	*out_len = len;
+	return 0;
+}
+
 int
 store_get_by_hash(struct store *s, const uint8_t hash[static TV_HASH_LEN],
     uint8_t **out_raw, size_t *out_len)
@@ -426,22 +442,13 @@ store_get_by_hash(struct store *s, const uint8_t hash[static TV_HASH_LEN],
 		const unsigned char *kind = sqlite3_column_text(st, 2);
 		const struct tv_kind *k = kind ? tv_kind_by_wire(
 		    (const char *)kind, strlen((const char *)kind)) : NULL;
-		size_t len = (size_t)sqlite3_column_bytes(st, 0);
-		uint8_t *raw;
 
 		/* Local-only versions never leave (PROTOCOL.md §6.1). */
 		if (sqlite3_column_int(st, 1) != 0 || (k && k->is_local)) {
 			rc = TV_ENOTFOUND;
 			goto out;
 		}
-		if ((raw = malloc(len ? len : 1)) == NULL) {
-			rc = TV_ENOMEM;
-			goto out;
-		}
-		memcpy(raw, sqlite3_column_blob(st, 0), len);
-		*out_raw = raw;
-		*out_len = len;
-		rc = 0;
+		rc = copy_blob(st, 0, out_raw, out_len);
 	} else {
 		rc = rc == SQLITE_DONE ? TV_ENOTFOUND : sqlite_err(rc);
 	}
@@ -497,22 +504,12 @@ store_get(struct store *s, const uint8_t origin[static TV_PK_LEN],
 	sqlite3_bind_blob(st, 2, id, TV_ID_LEN, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		size_t len = (size_t)sqlite3_column_bytes(st, 0);
-		uint8_t *raw = malloc(len ? len : 1);
-		if (raw == NULL) {
-			rc = TV_ENOMEM;
-			goto out;
-		}
-		memcpy(raw, sqlite3_column_blob(st, 0), len);
-		*out_raw = raw;
-		*out_len = len;
-		if (out_local != NULL)
+		rc = copy_blob(st, 0, out_raw, out_len);
+		if (rc == 0 && out_local != NULL)
 			*out_local = sqlite3_column_int(st, 1) != 0;
-		rc = 0;
 	} else {
 		rc = rc == SQLITE_DONE ? TV_ENOTFOUND : sqlite_err(rc);
 	}
-out:
 	sqlite3_reset(st);
 	return rc;
 }
