@@ -24,6 +24,7 @@
 
 #include "ctl.h"
 #include "err.h"
+#include "test.h"
 
 #define CHUNK 2500	/* ~300 bytes each: under TV_CTL_FRAME_MAX */
 #define DESC_LEN 250
@@ -45,17 +46,7 @@ dial(const char *path)
 static int
 io_all(int fd, void *p, size_t len, int is_write)
 {
-	uint8_t *b = p;
-	while (len > 0) {
-		ssize_t n = is_write ? write(fd, b, len) : read(fd, b, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		b += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return test_io_all(fd, p, len, is_write) == 0 ? 0 : -1;
 }
 
 /* Reads reply frames until the end frame; returns its code (1: hung up). */

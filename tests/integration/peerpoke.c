@@ -39,6 +39,7 @@
 #include "noise.h"
 #include "record.h"
 #include "sign.h"
+#include "test.h"
 #include "wire.h"
 
 static void
@@ -78,37 +79,19 @@ set_timeout(int fd, int secs)
 static void
 send_all(int fd, const void *p, size_t len)
 {
-	const uint8_t *b = p;
-
-	while (len > 0) {
-		ssize_t n = write(fd, b, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;	/* the daemon may hang up on hostile input */
-		b += n;
-		len -= (size_t)n;
-	}
+	/* The daemon may hang up on hostile input: that is the test's answer. */
+	(void)test_io_all(fd, (void *)p, len, true);
 }
 
 /* Returns 0, 1 on EOF or reset (the daemon closed), -1 on a timeout. */
 static int
 recv_all(int fd, void *p, size_t len)
 {
-	uint8_t *b = p;
+	int rc = test_io_all(fd, p, len, false);
 
-	while (len > 0) {
-		ssize_t n = read(fd, b, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return -1;
-		if (n <= 0)
-			return 1;
-		b += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	if (rc == -EAGAIN || rc == -EWOULDBLOCK)
+		return -1;
+	return rc == 0 ? 0 : 1;
 }
 
 static void

@@ -1,5 +1,6 @@
 #include "test.h"
 
+#include <errno.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -167,4 +168,23 @@ test_doc_blocks_free(char **blocks)
 	for (size_t i = 0; blocks[i] != NULL; i++)
 		free(blocks[i]);
 	free(blocks);
+}
+
+int
+test_io_all(int fd, void *p, size_t len, bool is_write)
+{
+	uint8_t *b = p;
+
+	while (len > 0) {
+		ssize_t n = is_write ? write(fd, b, len) : read(fd, b, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EPIPE || errno == ECONNRESET ? 1 : -errno;
+		if (n == 0)
+			return 1;
+		b += n;
+		len -= (size_t)n;
+	}
+	return 0;
 }

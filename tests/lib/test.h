@@ -38,6 +38,12 @@ char *test_hex(const uint8_t *p, size_t len);
 char **test_doc_blocks(const char *tag);
 /* Frees what test_doc_blocks returned. */
 void test_doc_blocks_free(char **blocks);
+/*
+ * Reads or writes exactly len bytes on a blocking descriptor, retrying on
+ * EINTR. Returns 0; 1 if the other side closed first; or a negative errno
+ * (-EAGAIN when a socket timeout expired).
+ */
+int test_io_all(int fd, void *p, size_t len, bool is_write);
 
 #define TEST(name) static void test_##name(void)
 
