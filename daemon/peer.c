@@ -417,6 +417,8 @@ on_tick(uv_timer_t *t)
 			fail(p, "handshake timed out");
 		break;
 	case PEER_OPEN:
+		if (p->is_paused)
+			p->last_rx_ms = now;	/* our own backpressure */
 		if (now - p->last_rx_ms >= PEER_IDLE_MS)
 			fail(p, "idle for %d s", PEER_IDLE_MS / 1000);
 		else if (now - p->last_ping_ms >= PEER_PING_MS) {
@@ -638,6 +640,21 @@ size_t
 peer_queued(const struct peer *p)
 {
 	return uv_stream_get_write_queue_size((const uv_stream_t *)&p->tcp);
+}
+
+void
+peer_pause_reading(struct peer *p, bool pause)
+{
+	if (p->state == PEER_CLOSING || p->is_paused == pause)
+		return;
+	if (pause)
+		uv_read_stop((uv_stream_t *)&p->tcp);
+	else if (uv_read_start((uv_stream_t *)&p->tcp, on_alloc, on_read) != 0) {
+		fail(p, "cannot read again");
+		return;
+	}
+	p->is_paused = pause;
+	p->last_rx_ms = now_ms(p);
 }
 
 void

@@ -57,6 +57,7 @@ struct peer {
 	bool is_initiator;
 	bool is_confirmed;	/* the handshake is known to have worked */
 	bool has_area;
+	bool is_paused;		/* reading stopped by peer_pause_reading */
 	int handles;		/* open handles; freed at 0 */
 	int hs_sent;		/* handshake messages we sent */
 	char addr[TV_INVITE_ADDR_MAX + 1];	/* "ip:port" for logs */
@@ -99,6 +100,11 @@ void peer_abort(struct peer *p);
 int peer_send(struct peer *p, const uint8_t *msg, size_t len);
 /* Bytes waiting in the link's write queue. */
 size_t peer_queued(const struct peer *p);
+/*
+ * Stops (pause) or restarts reading from the link, for backpressure; the
+ * idle timeout does not run while paused. Does nothing on a closing link.
+ */
+void peer_pause_reading(struct peer *p, bool pause);
 /* Counts an error and closes the link with why. */
 void peer_fail(struct peer *p, const char *why);
 /* True if the link is open and confirmed (sync may run on it). */

@@ -80,6 +80,8 @@ enum stmt_id {
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
+	ST_SYNC_NORMAL,
+	ST_SYNC_FULL,
 	ST__COUNT,
 };
 
@@ -120,6 +122,8 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_SYNC_NORMAL] = "PRAGMA synchronous = NORMAL",
+	[ST_SYNC_FULL] = "PRAGMA synchronous = FULL",
 };
 
 struct store {
@@ -410,6 +414,25 @@ store_put_batch(struct store *s, const struct tv_record *recs, size_t n,
     bool is_local, size_t *out_stored)
 {
 	return store_put_batch_each(s, recs, n, is_local, NULL, out_stored);
+}
+
+int
+store_put_replicated(struct store *s, const struct tv_record *recs, size_t n,
+    bool *out_each, size_t *out_stored)
+{
+	int rc, rc2;
+
+	/*
+	 * In WAL mode NORMAL skips the fsync at commit: a power cut may undo
+	 * the last batches but never corrupts the file, and the peers still
+	 * hold them for the next reconciliation. The next FULL commit syncs
+	 * these frames along with its own.
+	 */
+	if ((rc = exec_simple(s, ST_SYNC_NORMAL)) != 0)
+		return rc;
+	rc = store_put_batch_each(s, recs, n, false, out_each, out_stored);
+	rc2 = exec_simple(s, ST_SYNC_FULL);
+	return rc != 0 ? rc : rc2;
 }
 
 /* Copies blob column col of the current row into new memory (caller frees). */

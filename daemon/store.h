@@ -75,6 +75,13 @@ int store_put_batch(struct store *s, const struct tv_record *recs, size_t n,
 int store_put_batch_each(struct store *s, const struct tv_record *recs,
     size_t n, bool is_local, bool *out_each, size_t *out_stored);
 /*
+ * As store_put_batch_each for records received from peers: the commit is
+ * atomic but not synced to disk before it returns (a crash may lose the
+ * last batches, which the next reconciliation fetches again).
+ */
+int store_put_replicated(struct store *s, const struct tv_record *recs,
+    size_t n, bool *out_each, size_t *out_stored);
+/*
  * Fetches the current version whose hash is hash, unless it is local-only.
  * Returns 0 with new bytes in *out_raw (caller frees), TV_ENOTFOUND (not
  * held, superseded, or local-only) or a negative error.

@@ -10,6 +10,7 @@
 #include "canon.h"
 #include "daemon.h"
 #include "err.h"
+#include "intake.h"
 #include "kinds.h"
 #include "log.h"
 #include "negentropy.h"
@@ -24,6 +25,9 @@ static void publish_queue(struct tvaersd *d,
 static void flush(struct tvaersd *d);
 
 struct sync_link {
+	struct tvaersd *d;
+	struct peer *peer;	/* NULL once the link closed */
+	unsigned intakes;	/* RECORDS messages being checked */
 	/* The initiator's reconciliation session, if one runs. */
 	struct tv_neg_vec *vec;
 	struct tv_neg *neg;
@@ -362,124 +366,104 @@ on_want(struct peer *p, const struct tv_wire_msg *m)
 	pump(p);
 }
 
-/*
- * Checks one received record (PROTOCOL.md §12.3): envelope, not local-only,
- * signature, schema of a known kind. Returns 0 or the reason's code, with
- * why set.
- */
-static int
-check_record(const uint8_t *raw, size_t len, struct tv_record *r, char *why,
-    size_t whylen)
+/* Stores what an intake let through; p is NULL if the link closed since. */
+static void
+store_checked(struct tvaersd *d, struct peer *p, struct intake *in)
 {
-	const struct tv_kind *k;
-	const struct tv_value *body;
-	struct tv_doc *doc;
+	const char *addr = p != NULL ? p->addr : "(closed link)";
+	size_t n = 0, blocked = 0, nstored = 0;
+	bool *stored;
 	int rc;
 
-	if ((rc = tv_record_decode(raw, len, r)) != 0) {
-		snprintf(why, whylen, "undecodable record: %s",
+	if ((stored = calloc(in->n ? in->n : 1, sizeof(*stored))) == NULL) {
+		log_warnx("sync %s: out of memory; records dropped", addr);
+		return;
+	}
+
+	/* A blocked area's records are dropped: not the peer's fault. */
+	for (size_t i = 0; i < in->n; i++) {
+		if (store_is_blocked(d->store, in->recs[i].origin))
+			blocked++;
+		else
+			in->recs[n++] = in->recs[i];
+	}
+	if (n > 0 && (rc = store_put_replicated(d->store, in->recs, n, stored,
+	    &nstored)) != 0) {
+		log_warnx("sync %s: cannot store %zu records: %s", addr, n,
 		    tv_strerror(rc));
-		return rc;
+		n = 0;
 	}
-	k = tv_kind_by_wire(r->kind, r->kind_len);
-	if (k != NULL && k->is_local) {
-		snprintf(why, whylen, "a local-only record");
-		return TV_EINVAL;
+	if (nstored > 0 && d->net != NULL) {
+		for (size_t i = 0; i < n; i++)
+			if (stored[i])
+				publish_queue(d, in->recs[i].hash, p);
+		flush(d);
 	}
-	if ((rc = tv_record_verify(r)) != 0) {
-		snprintf(why, whylen, "bad signature");
-		return rc;
+	free(stored);
+	log_debug("sync %s: %zu records, %zu new, %zu refused, %zu blocked",
+	    addr, in->received, nstored, in->bad, blocked);
+	if (p == NULL)
+		return;
+	p->records_in += nstored;
+	p->records_dup += n - nstored;
+	synclog_add(p->addr, p->has_area ? p->area : NULL, "records: %zu in, "
+	    "%zu new, %zu refused, %zu blocked", in->received, nstored,
+	    in->bad, blocked);
+}
+
+/* Counts refused records against p; enough of them cut the link. */
+static void
+refused(struct peer *p, struct intake *in)
+{
+	char why[96];
+
+	p->records_bad += in->bad;
+	log_info("sync %s: refused %zu records (%s)", p->addr, in->bad,
+	    in->first_why);
+	send_error(p, TV_WIRE_EBADRECORD, "bad record");
+	if (p->records_bad >= SYNC_BAD_MAX) {
+		snprintf(why, sizeof(why), "sync: %llu bad records",
+		    (unsigned long long)p->records_bad);
+		peer_fail(p, why);
 	}
-	if (k == NULL || r->body_len == 0)
-		return 0;	/* unknown kinds are kept and forwarded */
-	if ((rc = tv_decode(r->body, r->body_len, &doc, &body)) != 0) {
-		snprintf(why, whylen, "body: %s", tv_strerror(rc));
-		return rc;
+}
+
+static void
+on_checked(void *arg, struct intake *in)
+{
+	struct sync_link *s = arg;
+	struct peer *p = s->peer;
+
+	s->intakes--;
+	store_checked(s->d, p, in);
+	if (p != NULL && in->bad > 0 && peer_is_linked(p))
+		refused(p, in);
+	intake_free(in);
+	if (p == NULL) {
+		if (s->intakes == 0)
+			free(s);	/* the link closed while we checked */
+		return;
 	}
-	{
-		char reason[160];
-		rc = tv_kind_validate(k, body, reason, sizeof(reason));
-		if (rc != 0)
-			/* Not the reason: it may quote record content. */
-			snprintf(why, whylen, "the body breaks the %s schema",
-			    k->name);
-	}
-	tv_doc_free(doc);
-	return rc;
+	if (s->intakes < SYNC_INTAKE_MAX)
+		peer_pause_reading(p, false);
 }
 
 static void
 on_records(struct peer *p, const struct tv_wire_msg *m)
 {
-	struct tvaersd *d = net_daemon(p->net);
-	struct tv_record *recs;
-	bool *stored;
-	size_t n = 0, bad = 0, blocked = 0, nstored = 0;
-	char why[200], first_why[200] = "";
+	struct sync_link *s = p->sync;
 	int rc;
 
 	if (m->records.count == 0)
 		return;
-	recs = calloc(m->records.count, sizeof(*recs));
-	stored = calloc(m->records.count, sizeof(*stored));
-	if (recs == NULL || stored == NULL) {
-		free(recs);
-		free(stored);
-		log_warnx("sync %s: out of memory; records dropped", p->addr);
+	if ((rc = intake_start(p->tcp.loop, m, on_checked, s)) != 0) {
+		log_warnx("sync %s: cannot check records: %s; dropped",
+		    p->addr, rc < -1000 ? tv_strerror(rc) : uv_strerror(rc));
 		return;
 	}
-	for (size_t i = 0; i < m->records.count; i++) {
-		const struct tv_value *v = &m->records.items[i];
-
-		if (check_record(v->bytes, v->len, &recs[n], why,
-		    sizeof(why)) != 0) {
-			if (bad++ == 0)
-				snprintf(first_why, sizeof(first_why), "%s",
-				    why);
-			continue;
-		}
-		/* A blocked area's records are dropped: not the peer's fault. */
-		if (store_is_blocked(d->store, recs[n].origin)) {
-			blocked++;
-			continue;
-		}
-		n++;
-	}
-	/* synchronous stays FULL for now (see PROTOCOL.md §12.3). */
-	if (n > 0 && (rc = store_put_batch_each(d->store, recs, n, false,
-	    stored, &nstored)) != 0) {
-		log_warnx("sync %s: cannot store %zu records: %s", p->addr, n,
-		    tv_strerror(rc));
-		n = 0;
-	} else if (n > 0) {
-		p->records_in += nstored;
-		p->records_dup += n - nstored;
-		for (size_t i = 0; i < n; i++)
-			if (stored[i])
-				publish_queue(d, recs[i].hash, p);
-		flush(d);
-		log_debug("sync %s: %zu records, %zu new", p->addr, n,
-		    nstored);
-	}
-	free(recs);
-	free(stored);
-	synclog_add(p->addr, p->has_area ? p->area : NULL, "records: %zu in, "
-	    "%zu new, %zu refused, %zu blocked", m->records.count, nstored,
-	    bad, blocked);
-	if (blocked > 0)
-		log_debug("sync %s: dropped %zu records of blocked areas",
-		    p->addr, blocked);
-	if (bad > 0) {
-		p->records_bad += bad;
-		log_info("sync %s: refused %zu records (%s)", p->addr, bad,
-		    first_why);
-		send_error(p, TV_WIRE_EBADRECORD, "bad record");
-		if (p->records_bad >= SYNC_BAD_MAX) {
-			snprintf(why, sizeof(why), "sync: %llu bad records",
-			    (unsigned long long)p->records_bad);
-			peer_fail(p, why);
-		}
-	}
+	/* Reading stops while enough are being checked: backpressure. */
+	if (++s->intakes >= SYNC_INTAKE_MAX)
+		peer_pause_reading(p, true);
 }
 
 void
@@ -509,6 +493,8 @@ sync_link_open(struct peer *p)
 		return 0;
 	if ((p->sync = calloc(1, sizeof(*p->sync))) == NULL)
 		return TV_ENOMEM;
+	p->sync->d = net_daemon(p->net);
+	p->sync->peer = p;
 	if (p->is_initiator)
 		session_start(p);
 	return 0;
@@ -524,8 +510,14 @@ sync_link_free(struct peer *p)
 	session_end(s);
 	free(s->q);
 	free(s->buf);
-	free(s);
+	s->q = NULL;
+	s->buf = NULL;
+	s->head = s->len = s->cap = 0;
+	s->peer = NULL;
 	p->sync = NULL;
+	/* Intakes still on the pool free it when the last one returns. */
+	if (s->intakes == 0)
+		free(s);
 }
 
 void
