@@ -635,3 +635,85 @@ area_apply_profile(struct area *a, const char *name, const char *kind,
 	}
 	return rc;
 }
+
+/* True if field f of body old already holds what text parses to. */
+static bool
+field_holds(struct area *a, const struct tv_field *f,
+    const struct tv_value *old, const char *text)
+{
+	const struct tv_value *v = old ? tv_map_get(old, f->name) : NULL;
+	struct tv_doc *doc = tv_doc_new();
+	struct tv_value want;
+	struct tv_w wa, wb;
+	char errbuf[160];
+	bool same = false;
+
+	if (doc == NULL)
+		return false;
+	if ((f->type == TV_F_REF || f->type == TV_F_REF_LIST) &&
+	    expand_refs(a, doc, text, &text, errbuf, sizeof(errbuf)) != 0)
+		text = NULL;	/* unresolvable: let the write report it */
+	if (text != NULL &&
+	    tv_field_parse(doc, f, text, &want, errbuf, sizeof(errbuf)) == 0) {
+		if (want.type == TV_NIL || v == NULL)
+			same = want.type == TV_NIL && v == NULL;
+		else {
+			tv_w_init(&wa, TV_RECORD_MAX);
+			tv_w_init(&wb, TV_RECORD_MAX);
+			same = tv_encode(&wa, &want) == 0 &&
+			    tv_encode(&wb, v) == 0 && wa.buf.len == wb.buf.len &&
+			    memcmp(wa.buf.data, wb.buf.data, wa.buf.len) == 0;
+			tv_w_free(&wa);
+			tv_w_free(&wb);
+		}
+	}
+	tv_doc_free(doc);
+	return same;
+}
+
+int
+area_set_profile_fields(struct area *a, const char *const *names,
+    const char *const *texts, size_t n, bool *out_changed, char *errbuf,
+    size_t errlen)
+{
+	const struct tv_kind *k = tv_kind_by_wire("area", 4);
+	const struct tv_value *old = NULL;
+	struct tv_value fields, pairs[2 * AREA_PROFILE_SET_MAX];
+	struct tv_doc *doc = NULL;
+	struct tv_record r;
+	struct area_written w;
+	uint8_t *raw = NULL;
+	size_t len, changed = 0;
+	int rc;
+
+	*out_changed = false;
+	if (n > AREA_PROFILE_SET_MAX)
+		return TV_EINVAL;
+	if (store_get(a->store, a->kp.pk, area_record_id, &raw, &len,
+	    NULL) == 0 && tv_record_decode(raw, len, &r) == 0 &&
+	    r.body_len > 0)
+		(void)tv_decode(r.body, r.body_len, &doc, &old);
+	for (size_t i = 0; i < n; i++) {
+		const struct tv_field *f = tv_kind_field(k, names[i]);
+
+		if (f == NULL || field_holds(a, f, old, texts[i]))
+			continue;
+		tv_set_str(&pairs[2 * changed], names[i], strlen(names[i]));
+		tv_set_str(&pairs[2 * changed + 1], texts[i], strlen(texts[i]));
+		changed++;
+	}
+	tv_doc_free(doc);
+	free(raw);
+	if (changed == 0)
+		return 0;
+	memset(&fields, 0, sizeof(fields));
+	fields.type = TV_MAP;
+	fields.len = (uint32_t)changed;
+	fields.items = pairs;
+	if ((rc = area_update(a, a->kp.pk, area_record_id, &fields, &w, errbuf,
+	    errlen)) == 0) {
+		free(w.raw);
+		*out_changed = true;
+	}
+	return rc;
+}

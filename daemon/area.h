@@ -18,6 +18,7 @@
 #include "store.h"
 
 #define AREA_BATCH_MAX 10000	/* records in one add_batch */
+#define AREA_PROFILE_SET_MAX 8	/* fields in one area_set_profile_fields */
 
 /* Called after new versions were stored durably (all kinds; n >= 1). */
 typedef void area_written_cb(void *arg, const struct tv_record *recs,
@@ -85,6 +86,15 @@ int area_remove(struct area *a, const uint8_t origin[static TV_PK_LEN],
  */
 int area_apply_profile(struct area *a, const char *name, const char *kind,
     int municipality, bool *out_changed, char *errbuf, size_t errlen);
+/*
+ * Sets n fields (at most AREA_PROFILE_SET_MAX) of the area profile from
+ * CLI text ("" removes), writing a new version only if one differs from
+ * what the profile holds; *out_changed says whether it did. Same error
+ * returns as area_update.
+ */
+int area_set_profile_fields(struct area *a, const char *const *names,
+    const char *const *texts, size_t n, bool *out_changed, char *errbuf,
+    size_t errlen);
 /* Fetches this area's profile name into out (empty if unnamed). */
 void area_name(struct area *a, char *out, size_t outlen);
 

@@ -103,6 +103,7 @@ enum {
 	OPT_LISTEN,
 	OPT_TARGET_PEERS,
 	OPT_MAX_PEERS,
+	OPT_ADVERTISE,
 	OPT_COUNT
 };
 
@@ -117,10 +118,13 @@ static int int_resolve(const struct conf_option *, const char *,
     const char **, long *, char *, size_t);
 static int listen_resolve(const struct conf_option *, const char *,
     const char **, long *, char *, size_t);
+static int advertise_resolve(const struct conf_option *, const char *,
+    const char **, long *, char *, size_t);
 
 static const struct conf_values area_kinds = { kind_resolve, kind_note };
 static const struct conf_values plain_ints = { int_resolve, NULL };
 static const struct conf_values listen_addrs = { listen_resolve, NULL };
+static const struct conf_values advertise_addrs = { advertise_resolve, NULL };
 static const struct conf_values municipalities = {
 	municipality_resolve, municipality_note
 };
@@ -184,6 +188,13 @@ static const struct conf_option options[OPT_COUNT] = {
 		"network", "max_peers", CONF_INT, 1, 10000, "64", "64", false,
 		"the most links, incoming and outgoing, at once",
 		offsetof(struct conf, max_peers), &plain_ints,
+	},
+	[OPT_ADVERTISE] = {
+		"network", "advertise", CONF_TEXT, 0, 600, "auto", "auto", true,
+		"the addresses the area profile publishes so that other areas "
+		"can dial this one: HOST:PORT, comma-separated; auto for the "
+		"listen addresses as invites carry them; none to publish none",
+		offsetof(struct conf, advertise), &advertise_addrs,
 	},
 };
 
@@ -439,6 +450,38 @@ listen_resolve(const struct conf_option *o, const char *text,
 		if (++count > CONF_LISTEN_MAX) {
 			snprintf(why, whylen, "at most %d listen addresses",
 			    CONF_LISTEN_MAX);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Checks "auto", "none" or "HOST:PORT,..." (host names allowed). */
+static int
+advertise_resolve(const struct conf_option *o, const char *text,
+    const char **out_code, long *out_int, char *why, size_t whylen)
+{
+	struct tv_invite_addr a;
+	const char *p = text, *item;
+	size_t n, count = 0;
+
+	(void)o;
+	(void)out_code;
+	(void)out_int;
+	if (strcasecmp(text, "none") == 0 || strcasecmp(text, "auto") == 0)
+		return 0;
+	while (tv_list_next(&p, &item, &n)) {
+		if (n == 0)
+			continue;
+		if (tv_invite_addr_parse(item, n, &a) != 0) {
+			snprintf(why, whylen, "'%.*s' is not HOST:PORT, e.g. "
+			    "hal.example.dk:7340 or 192.0.2.1:7340", (int)n,
+			    item);
+			return -1;
+		}
+		if (++count > CONF_ADVERTISE_MAX) {
+			snprintf(why, whylen, "at most %d addresses",
+			    CONF_ADVERTISE_MAX);
 			return -1;
 		}
 	}

@@ -24,10 +24,13 @@ struct conf {
 	char *listen;		/* [network] listen: ADDR:PORT,...; NULL: none */
 	int target_peers;	/* [network] target_peers: outbound links wanted */
 	int max_peers;		/* [network] max_peers: links at most */
+	char *advertise;	/* [network] advertise: auto, none or HOST:PORT,... */
 };
 
 /* The default port of peer links (PROTOCOL.md §9). */
 #define CONF_PEER_PORT 7340
+/* The most addresses [network] advertise takes (the profile's limit). */
+#define CONF_ADVERTISE_MAX 16
 /* The most addresses [network] listen takes. */
 #define CONF_LISTEN_MAX 8
 

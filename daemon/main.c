@@ -129,9 +129,12 @@ reload(struct tvaersd *d)
 	d->conf.area_kind = fresh.area_kind;
 	d->conf.municipality = fresh.municipality;
 	d->conf.target_peers = fresh.target_peers;
-	fresh.area_name = fresh.area_kind = NULL;
+	free(d->conf.advertise);
+	d->conf.advertise = fresh.advertise;
+	fresh.area_name = fresh.area_kind = fresh.advertise = NULL;
 	conf_free(&fresh);
 	apply_profile(d);
+	net_profile_changed(d->net);
 	log_info("config: reloaded %s", d->conf_path);
 }
 

@@ -21,6 +21,10 @@
 #include "synclog.h"
 
 #define NET_LOG_BURST 20	/* inbound failure lines per minute */
+#define NET_FAILED_MAX 16	/* learned areas remembered as failing */
+#define NET_LEARNED_TRIES 3	/* dials of a learned area before giving up */
+#define NET_PROFILE_DELAY_MS 2000	/* changes gathered before publishing */
+#define NET_DISCOVER_MS 30000	/* how often fewer links than wanted is seen */
 
 /* A known peer: an address from the peers table and its dialler. */
 struct net_target {
@@ -28,6 +32,11 @@ struct net_target {
 	struct net *net;
 	struct net_target *next;
 	struct peer *conn;		/* the live outbound link, or NULL */
+	uv_getaddrinfo_t gai;		/* a host name being looked up */
+	bool is_resolving;
+	bool is_released;		/* forgotten; freed when the lookup ends */
+	bool is_learned;		/* from a profile, not the peers table */
+	unsigned failures;		/* dials in a row that did not link */
 	char addr[TV_INVITE_ADDR_MAX + 1];
 	uint8_t area[TV_PK_LEN];
 	bool has_area;
@@ -47,6 +56,10 @@ struct net {
 	size_t n_listen;
 	struct peer *peers;
 	struct net_target *targets;
+	uv_timer_t profile_timer;	/* publishes peers and addresses */
+	uv_timer_t discover_timer;	/* dials areas learned from profiles */
+	uint8_t failed[NET_FAILED_MAX][TV_PK_LEN]; /* learned, did not link */
+	size_t failed_next;
 	size_t refs;
 	bool is_closing;
 	uint64_t log_window_ms;
@@ -72,14 +85,27 @@ on_ref_close(uv_handle_t *h)
 }
 
 static void
-on_target_close(uv_handle_t *h)
+target_free(struct net_target *t)
 {
-	struct net_target *t = h->data;
 	struct net *n = t->net;
 
 	free(t);
 	n->refs--;
 	maybe_free(n);
+}
+
+static void
+on_target_close(uv_handle_t *h)
+{
+	struct net_target *t = h->data;
+
+	/* A running lookup still points at t: its callback frees it. */
+	if (t->is_resolving) {
+		t->is_released = true;
+		(void)uv_cancel((uv_req_t *)&t->gai);
+		return;
+	}
+	target_free(t);
 }
 
 const struct peer_self *
@@ -90,6 +116,8 @@ net_self(struct net *n)
 
 static void
 on_dial(uv_timer_t *timer);
+static void on_profile_timer(uv_timer_t *timer);
+static void on_discover_timer(uv_timer_t *timer);
 
 /* Schedules the next dial of t in about ms milliseconds (±20 %). */
 static void
@@ -132,6 +160,59 @@ target_error(struct net_target *t, const char *what)
 	snprintf(t->last_error, sizeof(t->last_error), "%s", what);
 }
 
+/* The dial failed before a link existed: back off. */
+static void
+dial_failed(struct net_target *t, const char *why)
+{
+	target_error(t, why);
+	t->failures++;
+	schedule(t, t->backoff_ms);
+	if (t->backoff_ms < NET_BACKOFF_MAX_MS)
+		t->backoff_ms *= 2;
+	if (t->backoff_ms > NET_BACKOFF_MAX_MS)
+		t->backoff_ms = NET_BACKOFF_MAX_MS;
+}
+
+static void
+dial_addr(struct net_target *t, const struct sockaddr *sa)
+{
+	struct net *n = t->net;
+	char why[160];
+	int rc;
+
+	if ((rc = peer_dial(n, t, sa, t->addr, &t->conn)) != 0) {
+		snprintf(why, sizeof(why), "cannot dial: %s", uv_strerror(rc));
+		dial_failed(t, why);
+		return;
+	}
+	t->conn->next = n->peers;
+	n->peers = t->conn;
+	n->refs++;
+	log_debug("peer %s: dialling", t->addr);
+}
+
+static void
+on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
+{
+	struct net_target *t = req->data;
+	char why[160];
+
+	t->is_resolving = false;
+	if (t->is_released || t->net->is_closing) {
+		uv_freeaddrinfo(res);
+		if (t->is_released)
+			target_free(t);
+		return;
+	}
+	if (status != 0 || res == NULL) {
+		snprintf(why, sizeof(why), "cannot look up the host name: %s",
+		    uv_strerror(status));
+		dial_failed(t, why);
+	} else
+		dial_addr(t, res->ai_addr);	/* the resolver's first choice */
+	uv_freeaddrinfo(res);
+}
+
 static void
 on_dial(uv_timer_t *timer)
 {
@@ -139,44 +220,45 @@ on_dial(uv_timer_t *timer)
 	struct net *n = t->net;
 	struct tv_invite_addr a;
 	struct sockaddr_storage ss;
+	struct addrinfo hints;
+	char port[8];
 	int rc;
 
-	if (n->is_closing || t->conn != NULL)
+	if (n->is_closing || t->conn != NULL || t->is_resolving)
 		return;
 	if (outbound_count(n) >= (size_t)n->d->conf.target_peers ||
 	    link_count(n) >= (size_t)n->d->conf.max_peers) {
 		schedule(t, 5000);
 		return;
 	}
-	rc = tv_invite_addr_parse(t->addr, strlen(t->addr), &a);
-	if (rc == 0 && a.family == TV_INVITE_IPV4)
+	if ((rc = tv_invite_addr_parse(t->addr, strlen(t->addr), &a)) != 0) {
+		dial_failed(t, "not HOST:PORT");
+		return;
+	}
+	if (a.family == TV_INVITE_IPV4)
 		rc = uv_ip4_addr(a.host, a.port, (struct sockaddr_in *)&ss);
-	else if (rc == 0 && a.family == TV_INVITE_IPV6)
+	else if (a.family == TV_INVITE_IPV6)
 		rc = uv_ip6_addr(a.host, a.port, (struct sockaddr_in6 *)&ss);
-	else if (rc == 0) {
-		/* TODO(#3): resolve names with uv_getaddrinfo. */
-		target_error(t, "host names are not dialled yet; use an IP "
-		    "address");
-		schedule(t, NET_BACKOFF_MAX_MS);
+	else {
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = AF_UNSPEC;
+		hints.ai_socktype = SOCK_STREAM;
+		hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV;
+		snprintf(port, sizeof(port), "%u", a.port);
+		t->gai.data = t;
+		if ((rc = uv_getaddrinfo(n->d->loop, &t->gai, on_resolved,
+		    a.host, port, &hints)) != 0) {
+			dial_failed(t, "cannot look up the host name");
+			return;
+		}
+		t->is_resolving = true;
 		return;
 	}
-	if (rc == 0)
-		rc = peer_dial(n, t, (struct sockaddr *)&ss, t->addr, &t->conn);
 	if (rc != 0) {
-		char why[160];
-		snprintf(why, sizeof(why), "cannot dial: %s", tv_strerror(rc));
-		target_error(t, why);
-		schedule(t, t->backoff_ms);
-		if (t->backoff_ms < NET_BACKOFF_MAX_MS)
-			t->backoff_ms *= 2;
-		if (t->backoff_ms > NET_BACKOFF_MAX_MS)
-			t->backoff_ms = NET_BACKOFF_MAX_MS;
+		dial_failed(t, "not an IP address");
 		return;
 	}
-	t->conn->next = n->peers;
-	n->peers = t->conn;
-	n->refs++;
-	log_debug("peer %s: dialling", t->addr);
+	dial_addr(t, (struct sockaddr *)&ss);
 }
 
 static struct net_target *
@@ -262,10 +344,12 @@ net_peer_open(struct net *n, struct peer *p, char *why, size_t whylen)
 		t->has_area = true;
 		snprintf(t->name, sizeof(t->name), "%s", p->name);
 		t->backoff_ms = NET_BACKOFF_MIN_MS;
+		t->failures = 0;
 		t->last_error[0] = 0;
 		t->last_seen = time(NULL);
 		(void)store_peer_seen(n->d->store, t->addr, t->area,
 		    t->last_seen, NULL, 0, 0);
+		net_profile_changed(n);
 	}
 	return true;
 }
@@ -301,6 +385,7 @@ net_peer_gone(struct net *n, struct peer *p)
 			    p->error);
 		} else {
 			target_error(t, why);
+			t->failures++;
 		}
 		/* Also at shutdown: the store closes after the last link. */
 		(void)store_peer_seen(n->d->store, t->addr, NULL,
@@ -464,6 +549,13 @@ net_open(struct tvaersd *d, struct net **out, char *errbuf, size_t errlen)
 	if (d->conf.listen == NULL)
 		log_info("net: not listening ([network] listen = none)");
 	(void)store_peer_list(d->store, load_target, n);
+	uv_timer_init(d->loop, &n->profile_timer);
+	uv_timer_init(d->loop, &n->discover_timer);
+	n->profile_timer.data = n->discover_timer.data = n;
+	n->refs += 2;
+	uv_timer_start(&n->discover_timer, on_discover_timer,
+	    NET_DISCOVER_MS / 3, NET_DISCOVER_MS);
+	net_profile_changed(n);
 	*out = n;
 	return 0;
 }
@@ -486,6 +578,8 @@ net_close(struct net *n)
 		uv_close((uv_handle_t *)&t->timer, on_target_close);
 	}
 	n->targets = NULL;
+	uv_close((uv_handle_t *)&n->profile_timer, on_ref_close);
+	uv_close((uv_handle_t *)&n->discover_timer, on_ref_close);
 	for (p = n->peers; p; p = next) {
 		next = p->next;
 		p->target = NULL;
@@ -598,6 +692,7 @@ net_peer_add(struct net *n, const char *addr, const uint8_t *area,
 		t->has_area = true;
 	}
 	t->backoff_ms = NET_BACKOFF_MIN_MS;
+	t->is_learned = false;	/* the peers table holds it now */
 	if (t->conn == NULL)
 		uv_timer_start(&t->timer, on_dial, 0, 0);
 	return 0;
@@ -626,6 +721,7 @@ net_peer_rm(struct net *n, const char *addr)
 		peer_close(t->conn, NULL);
 	}
 	uv_close((uv_handle_t *)&t->timer, on_target_close);
+	net_profile_changed(n);
 	return 0;
 }
 
@@ -749,4 +845,223 @@ net_join(struct net *n, const struct tv_invite *inv, char *errbuf,
 		    errbuf, errlen)) != 0)
 			return rc;
 	return 0;
+}
+
+/* ---- The profile's peers and addresses (PROTOCOL.md §12.6) ---- */
+
+static int
+area_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, TV_PK_LEN);
+}
+
+/* The areas of known peers that have answered, sorted, as "ID,ID,...". */
+static void
+profile_peers_text(struct net *n, char *out, size_t outlen)
+{
+	uint8_t areas[64][TV_PK_LEN];
+	size_t k = 0, used = 0;
+
+	for (struct net_target *t = n->targets; t && k < 64; t = t->next)
+		if (t->has_area && t->last_seen != 0)
+			memcpy(areas[k++], t->area, TV_PK_LEN);
+	qsort(areas, k, TV_PK_LEN, area_cmp);
+	out[0] = 0;
+	for (size_t i = 0; i < k; i++) {
+		char id[TV_AREA_TEXT_LEN + 1];
+
+		if (i > 0 && memcmp(areas[i], areas[i - 1], TV_PK_LEN) == 0)
+			continue;
+		tv_area_text(areas[i], id);
+		/* "AREA:" names the area's profile (area_resolve). */
+		used += (size_t)snprintf(out + used, outlen - used, "%s%s:",
+		    used ? "," : "", id);
+		if (used >= outlen)
+			return;
+	}
+}
+
+/* [network] advertise as the profile's addresses field takes it. */
+static void
+profile_addresses_text(struct net *n, char *out, size_t outlen)
+{
+	const char *adv = n->d->conf.advertise;
+	struct tv_invite inv;
+	size_t used = 0;
+
+	out[0] = 0;
+	if (adv != NULL && strcasecmp(adv, "none") == 0)
+		return;
+	if (adv != NULL && strcasecmp(adv, "auto") != 0) {
+		snprintf(out, outlen, "%s", adv);
+		return;
+	}
+	memset(&inv, 0, sizeof(inv));
+	(void)net_invite_addrs(n, &inv);
+	for (size_t i = 0; i < inv.addrs_len; i++)
+		used += (size_t)snprintf(out + used, used < outlen ?
+		    outlen - used : 0, "%s%s", used ? "," : "",
+		    inv.addrs[i].text);
+}
+
+static void
+on_profile_timer(uv_timer_t *timer)
+{
+	struct net *n = timer->data;
+	static const char *const names[] = { "peers", "addresses" };
+	char peers[64 * (TV_AREA_TEXT_LEN + 2) + 1], addrs[1024];
+	const char *texts[] = { peers, addrs };
+	char errbuf[256];
+	bool changed;
+
+	if (n->is_closing)
+		return;
+	profile_peers_text(n, peers, sizeof(peers));
+	profile_addresses_text(n, addrs, sizeof(addrs));
+	if (area_set_profile_fields(&n->d->area, names, texts, 2, &changed,
+	    errbuf, sizeof(errbuf)) != 0)
+		log_info("net: the profile's peers and addresses are not "
+		    "published: %s", errbuf);
+	else if (changed)
+		log_info("net: published peers and addresses in the profile");
+}
+
+void
+net_profile_changed(struct net *n)
+{
+	if (n != NULL && !n->is_closing)
+		uv_timer_start(&n->profile_timer, on_profile_timer,
+		    NET_PROFILE_DELAY_MS, 0);
+}
+
+/* ---- Dialling areas learned from profiles ---- */
+
+static bool
+is_linked_area(struct net *n, const uint8_t *area)
+{
+	for (struct net_target *t = n->targets; t; t = t->next)
+		if (t->has_area && memcmp(t->area, area, TV_PK_LEN) == 0)
+			return true;
+	for (struct peer *p = n->peers; p; p = p->next)
+		if (p->has_area && p->state != PEER_CLOSING &&
+		    memcmp(p->area, area, TV_PK_LEN) == 0)
+			return true;
+	for (size_t i = 0; i < NET_FAILED_MAX; i++)
+		if (memcmp(n->failed[i], area, TV_PK_LEN) == 0)
+			return true;
+	return memcmp(area, n->self.area, TV_PK_LEN) == 0;
+}
+
+/* One candidate, chosen uniformly among those seen so far. */
+struct pick {
+	struct net *n;
+	size_t seen;
+	uint8_t area[TV_PK_LEN];
+	char addr[TV_INVITE_ADDR_MAX + 1];
+};
+
+/* The first address of a profile that parses, or false. */
+static bool
+profile_addr(const uint8_t *raw, size_t len, char *out, size_t outlen)
+{
+	const struct tv_value *body, *list;
+	struct tv_invite_addr a;
+	struct tv_record r;
+	struct tv_doc *doc;
+	bool found = false;
+
+	if (tv_record_decode(raw, len, &r) != 0 || r.body_len == 0 ||
+	    tv_decode(r.body, r.body_len, &doc, &body) != 0)
+		return false;
+	list = tv_map_get(body, "addresses");
+	for (uint32_t i = 0; list && list->type == TV_ARRAY && i < list->len &&
+	    !found; i++) {
+		const struct tv_value *v = &list->items[i];
+
+		if (v->type == TV_STR && tv_invite_addr_parse((const char *)
+		    v->bytes, v->len, &a) == 0) {
+			snprintf(out, outlen, "%s", a.text);
+			found = true;
+		}
+	}
+	tv_doc_free(doc);
+	return found;
+}
+
+/* store_list callback over area profiles. */
+static int
+consider_profile(void *arg, const uint8_t *raw, size_t len, bool is_local)
+{
+	struct pick *pk = arg;
+	char addr[TV_INVITE_ADDR_MAX + 1];
+	struct tv_record r;
+
+	(void)is_local;
+	if (tv_record_decode(raw, len, &r) != 0 ||
+	    is_linked_area(pk->n, r.origin) ||
+	    store_is_blocked(pk->n->d->store, r.origin) ||
+	    !profile_addr(raw, len, addr, sizeof(addr)))
+		return 0;
+	if (randombytes_uniform((uint32_t)++pk->seen) == 0) {
+		memcpy(pk->area, r.origin, TV_PK_LEN);
+		memcpy(pk->addr, addr, sizeof(addr));
+	}
+	return 0;
+}
+
+/* Learned targets that never linked make room for others. */
+static void
+drop_failed_learned(struct net *n)
+{
+	struct net_target **tp = &n->targets, *t;
+
+	while ((t = *tp) != NULL) {
+		if (!t->is_learned || t->conn != NULL ||
+		    t->failures < NET_LEARNED_TRIES) {
+			tp = &t->next;
+			continue;
+		}
+		log_info("peer %s: learned from a profile, gave up after %u "
+		    "tries", t->addr, t->failures);
+		memcpy(n->failed[n->failed_next++ % NET_FAILED_MAX], t->area,
+		    TV_PK_LEN);
+		*tp = t->next;
+		uv_close((uv_handle_t *)&t->timer, on_target_close);
+	}
+}
+
+static void
+on_discover_timer(uv_timer_t *timer)
+{
+	struct net *n = timer->data;
+	size_t links = 0, waiting = 0;
+	struct store_query q;
+	struct store_cursor cur;
+	struct pick pk;
+	struct net_target *t;
+
+	if (n->is_closing)
+		return;
+	drop_failed_learned(n);
+	for (t = n->targets; t; t = t->next)
+		waiting += t->conn == NULL;
+	for (struct peer *p = n->peers; p; p = p->next)
+		links += p->state != PEER_CLOSING;
+	/* Known peers being retried count: they may come back. */
+	if (links + waiting >= (size_t)n->d->conf.target_peers)
+		return;
+	memset(&pk, 0, sizeof(pk));
+	memset(&cur, 0, sizeof(cur));
+	memset(&q, 0, sizeof(q));
+	q.kind = "area";
+	pk.n = n;
+	(void)store_list(n->d->store, &q, &cur, 0, consider_profile, &pk);
+	if (pk.seen == 0 || (t = target_new(n, pk.addr)) == NULL)
+		return;
+	t->is_learned = true;
+	memcpy(t->area, pk.area, TV_PK_LEN);
+	t->has_area = true;
+	log_info("peer %s: dialling an area learned from its profile",
+	    t->addr);
+	uv_timer_start(&t->timer, on_dial, 0, 0);
 }

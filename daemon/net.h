@@ -74,6 +74,11 @@ void net_fed_key(const struct net *n, uint8_t out[static TV_NOISE_KEY_LEN]);
 int net_join(struct net *n, const struct tv_invite *inv, char *errbuf,
     size_t errlen);
 
+/*
+ * The links or [network] advertise changed: the area profile's peers and
+ * addresses are brought up to date shortly. NULL is fine.
+ */
+void net_profile_changed(struct net *n);
 /* For sync.c: the daemon net belongs to. */
 struct tvaersd *net_daemon(struct net *n);
 /* For sync.c: the first live link (follow ->next); NULL is fine for n. */

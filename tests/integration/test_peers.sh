@@ -56,4 +56,18 @@ wait "$PID_A" 2>/dev/null || true
 wait_until 20 not_linked "$B" "$id_a" || fail "B did not notice A gone"
 start_daemon "$A" --listen "127.0.0.1:$PA"
 wait_until 30 linked "$B" "$id_a" || { cat "$B/daemon.log" >&2; fail "B did not relink to A"; }
+
+# Host names are looked up when dialled; a name that does not resolve is
+# a peer error, not a daemon error.
+tv "$B" peers rm "127.0.0.1:$PA" >/dev/null
+wait_until 20 not_linked "$A" "$id_b" || fail "A still linked after rm"
+tv "$B" peers add "localhost:$PA" >/dev/null || fail "peers add by host name"
+wait_until 20 linked "$B" "$id_a" || { cat "$B/daemon.log" >&2; fail "B did not link to localhost"; }
+tv "$B" peers add "no-such-host.invalid:$PA" >/dev/null
+looked_up() {
+	tv "$B" --json peers | jq -e 'any(.[]; .addr == "no-such-host.invalid:'"$PA"'" and
+		(.last_error // "" | test("cannot look up")))' >/dev/null
+}
+wait_until 20 looked_up || { tv "$B" --json peers >&2; fail "no look-up error"; }
+tv "$B" status >/dev/null || fail "B stopped serving"
 echo ok

@@ -762,10 +762,11 @@ TEST(print_help)
 	ASSERT_CONTAINS(text, "[area] name");
 	ASSERT_CONTAINS(text, "[area] kind");
 	ASSERT_CONTAINS(text, "[area] municipality");
+	ASSERT_CONTAINS(text, "[network] advertise");
 	ASSERT_CONTAINS(text, "default: info");
 	for (const char *p = text; *p; p++)
 		lines += *p == '\n';
-	ASSERT_EQ(lines, 9);	/* one line per option */
+	ASSERT_EQ(lines, 10);	/* one line per option */
 	free(text);
 }
 
