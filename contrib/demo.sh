@@ -46,6 +46,9 @@ say "Starting four areas in $DIR"
 for i in 0 1 2 3; do
 	h=${AREAS[$i]}
 	mkdir -p "$DIR/$h"
+	# One link wanted each, so the line stays a line: with more, daemons
+	# also dial areas they learn from profiles (README, Peering).
+	printf '[network]\ntarget_peers = 1\n' >"$DIR/$h/tvaersd.conf"
 	TVAERS_HOME=$DIR/$h "$TVAERSD" --listen "127.0.0.1:$(port "$i")" \
 		>"$DIR/$h/daemon.log" 2>&1 &
 	PIDS+=("$!")
@@ -91,8 +94,14 @@ wait_for 30 has association 'all(.[]; .fields.name != "Ridelauget Østby")'
 tv d list
 tv d show "${proj:0:8}"
 
-say "The areas Rønnede knows of (each area's profile record)"
-tv d list area
+# Each profile names the areas it dials (PROTOCOL.md §12.6): the line.
+wait_for 30 has area '[.[] | select(.fields.peers)] | length == 3'
+say "The areas Rønnede knows of: Karise directly, the others relayed"
+tv d areas
+say "Who links to whom, from the profiles' peers fields"
+tv d --json list area | jq -r '(map({key: .area, value: .fields.name}) | from_entries) as $name |
+	.[] | "  \(.fields.name) dials \((.fields.peers // []) | map($name[.] // .) |
+	join(", ") | if . == "" then "nobody" else . end)"'
 
 if [ "$KEEP" -eq 1 ]; then
 	trap - EXIT
