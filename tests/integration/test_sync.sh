@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
 # Records travel (PROTOCOL.md §12): catch-up by reconciliation both ways
-# when a link opens, live push of add/set/rm, relay along A-B-C, and
-# local-only records never leave their area.
+# when a link opens, live push of add/set/rm, relay along a line of four
+# A-B-C-D, and local-only records never leave their area.
 source "$(dirname "$0")/lib.sh"
 
 PA=$((30000 + $$ % 10000))
 PB=$((PA + 1))
+PC=$((PA + 2))
 A=$TEST_TMP/a
 B=$TEST_TMP/b
 C=$TEST_TMP/c
+D=$TEST_TMP/d
+# One link wanted each: the line stays a line (no dialling of areas
+# learned from profiles, PROTOCOL.md §12.6).
+for h in "$A" "$B" "$C" "$D"; do
+	mkdir -p "$h"
+	printf '[network]\ntarget_peers = 1\n' >"$h/tvaersd.conf"
+done
 start_daemon "$A" --listen "127.0.0.1:$PA"
 start_daemon "$B" --listen "127.0.0.1:$PB"
 PID_B=$DAEMON_PID
-start_daemon "$C"
+start_daemon "$C" --listen "127.0.0.1:$PC"
+start_daemon "$D"
 
 names() { # HOME: the sorted association names
 	tv "$1" --json list association | jq -c '[.[].fields.name // .[].title] | sort'
@@ -46,13 +55,23 @@ wait_until 20 count_is "$A" 5 || { cat "$A/daemon.log" >&2; fail "B's records di
 [ "$(names "$A")" = "$(names "$B")" ] || fail "A and B differ: $(names "$A") vs $(names "$B")"
 echo "catch-up both ways: $((SECONDS - t0)) s" >&2
 
-# (c) A line A-B-C: C joins B; A's records reach C through B.
+# (c) A line A-B-C-D: C joins B, D joins C; A's records reach D through
+# B and C.
 code=$(tv "$B" --json invite --address "127.0.0.1:$PB" | jq -r .code)
 tv "$C" join "$code" >/dev/null || fail "C join"
+code=$(tv "$C" --json invite --address "127.0.0.1:$PC" | jq -r .code)
+tv "$D" join "$code" >/dev/null || fail "D join"
 wait_until 20 count_is "$C" 5 || { cat "$C/daemon.log" >&2; fail "C did not catch up"; }
+wait_until 20 count_is "$D" 5 || { cat "$D/daemon.log" >&2; fail "D did not catch up"; }
 add "$A" "Relæforeningen Vest" >/dev/null
-wait_until 20 has_name "$C" "Relæforeningen Vest" ||
-	{ cat "$B/daemon.log" >&2; fail "a record written at A did not reach C"; }
+wait_until 20 has_name "$D" "Relæforeningen Vest" ||
+	{ cat "$C/daemon.log" >&2; fail "a record written at A did not reach D"; }
+# ... and D's way back to A.
+add "$D" "Endestationens Venner" >/dev/null
+wait_until 20 has_name "$A" "Endestationens Venner" || fail "a record written at D did not reach A"
+# D is linked to C only: the record crossed three hops.
+[ "$(tv "$D" --json peers | jq '[.[] | select(.connected)] | length')" -eq 1 ] ||
+	fail "D has other links: $(tv "$D" --json peers)"
 
 # (b) Live: add, set and rm at A reach B.
 live=$(add "$A" "Gammelnavn Kvxzq")
@@ -65,6 +84,9 @@ wait_until 20 has_name "$B" "Nynavn Fjord" || fail "set did not reach B"
 wait_until 20 hasnt_name "$B" "Gammelnavn Kvxzq" || fail "the old name stayed at B"
 wait_until 20 hasnt_name "$B" "Slettes Snart Wqpx" || fail "rm did not reach B"
 wait_until 20 hasnt_name "$C" "Slettes Snart Wqpx" || fail "rm did not reach C"
+wait_until 20 has_name "$D" "Nynavn Fjord" || fail "set did not reach D"
+wait_until 20 hasnt_name "$D" "Gammelnavn Kvxzq" || fail "the old name stayed at D"
+wait_until 20 hasnt_name "$D" "Slettes Snart Wqpx" || fail "rm did not reach D"
 
 # Counters: B received records from A.
 tv "$B" --json peers | jq -e 'any(.[]; .records_in > 0)' >/dev/null ||
@@ -73,11 +95,12 @@ tv "$B" --json peers | jq -e 'any(.[]; .records_in > 0)' >/dev/null ||
 # (d) The contact never left A.
 [ "$(tv "$B" --json list contact | jq length)" -eq 0 ] || fail "a contact reached B"
 [ "$(tv "$C" --json list contact | jq length)" -eq 0 ] || fail "a contact reached C"
+[ "$(tv "$D" --json list contact | jq length)" -eq 0 ] || fail "a contact reached D"
 [ "$(tv "$A" --json list contact | jq length)" -eq 1 ] || fail "A lost its contact"
 
 # Old text is gone from every store's files while the daemons run: the
 # database pages are overwritten and the WAL truncated after a replacement.
-for h in "$A" "$B" "$C"; do
+for h in "$A" "$B" "$C" "$D"; do
 	for f in "$h"/tvaers.db "$h"/tvaers.db-wal; do
 		[ -e "$f" ] || continue
 		words="Gammelnavn Slettes"
