@@ -34,6 +34,8 @@ struct sync_link {
 	uint64_t session_ms;	/* when the running session last moved */
 	uint64_t last_done_ms;	/* when the last session started */
 	size_t have_n, need_n;	/* the running session's differences */
+	size_t rounds;		/* RECONCILE messages it sent */
+	size_t neg_bytes;	/* Negentropy bytes both ways */
 	/* Version hashes to send, q[head .. len). */
 	uint8_t (*q)[TV_HASH_LEN];
 	size_t head, len, cap;
@@ -231,16 +233,18 @@ session_start(struct peer *p)
 {
 	struct sync_link *s = p->sync;
 	const uint8_t *msg;
-	size_t len;
+	size_t len = 0;
 	int rc;
 
 	if (s->neg != NULL)
 		return;
 	s->session_ms = s->last_done_ms = now_ms(p);
-	s->have_n = s->need_n = 0;
+	s->have_n = s->need_n = s->rounds = s->neg_bytes = 0;
 	if ((rc = snapshot(p, &s->vec, &s->neg)) == 0 &&
 	    (rc = tv_neg_initiate(s->neg, &msg, &len)) == 0)
 		rc = send_reconcile(p, msg, len);
+	s->rounds = 1;
+	s->neg_bytes = len;
 	if (rc != 0) {
 		session_end(s);
 		log_warnx("sync %s: cannot start reconciliation: %s", p->addr,
@@ -299,6 +303,8 @@ on_reconcile(struct peer *p, const uint8_t *in, size_t in_len)
 			return;
 		}
 		s->session_ms = now_ms(p);
+		s->neg_bytes += in_len + out_len;
+		s->rounds += out_len > 0;
 		ids = tv_neg_have(s->neg, &n);
 		queue_many(p, ids, n);
 		s->have_n += n;
@@ -310,10 +316,13 @@ on_reconcile(struct peer *p, const uint8_t *in, size_t in_len)
 		if (rc == 0 && out_len > 0)
 			rc = send_reconcile(p, out, out_len);
 		if (out_len == 0) {
-			log_debug("sync %s: reconciliation done", p->addr);
+			log_debug("sync %s: reconciliation done: %zu round "
+			    "trips, %zu bytes", p->addr, s->rounds,
+			    s->neg_bytes);
 			synclog_add(p->addr, p->has_area ? p->area : NULL,
-			    "reconciled: %zu here, %zu to send, %zu wanted",
-			    tv_neg_vec_size(s->vec), s->have_n, s->need_n);
+			    "reconciled: %zu here, %zu to send, %zu wanted "
+			    "(%zu round trips)", tv_neg_vec_size(s->vec),
+			    s->have_n, s->need_n, s->rounds);
 			session_end(s);
 		}
 		if (rc != 0) {

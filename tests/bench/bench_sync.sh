@@ -119,11 +119,20 @@ restart_b() { # [FUNCTION to run while B is stopped]; sets L_IN L_OUT
 	L_OUT=$((e_out - s_out))
 }
 
+# last_session LOG: "ROUNDS BYTES" of the last reconciliation B ran
+last_session() {
+	grep 'reconciliation done:' "$1" | tail -1 |
+		sed -E 's/.*done: ([0-9]+) round trips, ([0-9]+) bytes.*/\1 \2/'
+}
+
 sleep 0.5
 restart_b
 ref_bytes=$((L_IN + L_OUT))
-printf 'bench sync: reconnect, nothing changed, %d records each side: %d bytes on the new link (B in %d + out %d, Noise handshake and hello included; target <= 400 bytes, 1 round trip)\n' \
+read -r rounds neg_bytes < <(last_session "$B/daemon.log")
+printf 'bench sync: reconnect, nothing changed, %d records each side: %d bytes on the new link (B in %d + out %d, Noise handshake and hello included)\n' \
 	"$N" "$ref_bytes" "$L_IN" "$L_OUT"
+printf 'bench sync:   reconciliation itself: %d round trip(s), %d bytes of Negentropy messages (target <= 400 bytes, 1 round trip)\n' \
+	"$rounds" "$neg_bytes"
 
 add_at_a() { "$BENCH_FILL" "$A/control.sock" "$DIFF" Ny >/dev/null; }
 restart_b add_at_a $(($(records "$B") + DIFF))
@@ -133,7 +142,27 @@ printf 'bench sync: reconnect, %d new at A: %d bytes (B in %d + out %d) = %.1f b
 printf 'bench sync:   minus the unchanged reconnect and the record bytes (%d each): %.1f bytes per difference (target <= 40); minus the initial sync'"'"'s %.1f wire bytes per record: %.1f\n' \
 	"$rec_bytes" "$(calc "($L_IN + $L_OUT - $ref_bytes - $DIFF * $rec_bytes) / $DIFF")" \
 	"$per_rec" "$(calc "($L_IN + $L_OUT - $ref_bytes) / $DIFF - $per_rec")"
-printf 'bench sync:   round trips: not measured (the daemon counts no reconcile messages; see report)\n'
+read -r rounds neg_bytes < <(last_session "$B/daemon.log")
+printf 'bench sync:   reconciliation: %d round trips, %d bytes = %.1f bytes per difference; B (the initiator) lacked them, so it also sent WANT (34 bytes each)\n' \
+	"$rounds" "$neg_bytes" "$(calc "$neg_bytes / $DIFF")"
+
+# The same, with the new records on the initiator's side: B writes while
+# its link is down (peers rm), then dials again (peers add).
+tv "$B" peers rm "127.0.0.1:$P0" >/dev/null
+"$BENCH_FILL" "$B/control.sock" "$DIFF" Nyb >/dev/null
+before=$(log_count "$B/daemon.log" 'reconciliation done')
+want_a=$(($(records "$A") + DIFF))
+tv "$B" peers add "127.0.0.1:$P0" >/dev/null
+wait_done "$B/daemon.log" "$before" || fail "no reconciliation after peers add"
+wait_until 120 has_at_least "$A" "$want_a" || fail "A did not get B's new records"
+sleep 0.3
+read -r L_IN L_OUT < <(peer_bytes "$B")
+read -r rounds neg_bytes < <(last_session "$B/daemon.log")
+printf 'bench sync: reconnect, %d new at B (the initiator): %d bytes on the link = %.1f bytes per difference in all; minus the unchanged reconnect and the record bytes: %.1f (target <= 40)\n' \
+	"$DIFF" "$((L_IN + L_OUT))" "$(calc "($L_IN + $L_OUT) / $DIFF")" \
+	"$(calc "($L_IN + $L_OUT - $ref_bytes - $DIFF * $rec_bytes) / $DIFF")"
+printf 'bench sync:   reconciliation: %d round trips, %d bytes = %.1f bytes per difference\n' \
+	"$rounds" "$neg_bytes" "$(calc "$neg_bytes / $DIFF")"
 
 # ---- 4. Idle memory of A -------------------------------------------------
 # A still holds N + DIFF records; let it go idle first.

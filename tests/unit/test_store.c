@@ -300,5 +300,70 @@ TEST(refuses_newer_schema)
 	ASSERT(strstr(err, "newer") != NULL);
 }
 
+static int
+count_item(void *arg, uint64_t ts, const uint8_t *hash)
+{
+	(void)ts;
+	(void)hash;
+	++*(size_t *)arg;
+	return 0;
+}
+
+/* Received batches: each record says whether it was newer; the sync item
+ * set leaves local-only and blocked versions out; blocking purges. */
+TEST(replicated_batches_and_blocks)
+{
+	struct tv_keypair a, b;
+	struct tv_record r[4];
+	uint8_t *raw[4], id1[TV_ID_LEN] = { 7 }, id2[TV_ID_LEN] = { 8 }, *got;
+	size_t len, n, stored, items = 0, got_len;
+	bool each[4];
+	uint64_t deleted;
+	char path[256];
+	struct store *s = open_fresh(path, sizeof(path));
+
+	tv_keypair_generate(&a);
+	tv_keypair_generate(&b);
+	raw[0] = make(&a, "association", id1, 200, "Ny Aqzv", &len, &r[0]);
+	raw[1] = make(&a, "association", id1, 100, "Gammel Aqzv", &len, &r[1]);
+	raw[2] = make(&b, "association", id2, 100, "Bees Bqzv", &len, &r[2]);
+	raw[3] = make(&b, "contact", id1, 100, "Lokal Cqzv", &len, &r[3]);
+	ASSERT_EQ(store_put(s, &r[3], true), 1);
+	ASSERT_EQ(store_put_replicated(s, r, 3, each, &stored), 0);
+	ASSERT_EQ(stored, 2);
+	ASSERT(each[0] && !each[1] && each[2]);
+	/* Again: nothing is newer. */
+	ASSERT_EQ(store_put_replicated(s, r, 3, each, &stored), 0);
+	ASSERT_EQ(stored, 0);
+	ASSERT(!each[0] && !each[1] && !each[2]);
+	/* The local contact is neither an item nor found by hash. */
+	ASSERT_EQ(store_sync_items(s, count_item, &items), 0);
+	ASSERT_EQ(items, 2);
+	ASSERT_EQ(store_get_by_hash(s, r[3].hash, &got, &got_len),
+	    TV_ENOTFOUND);
+	ASSERT_EQ(store_get_by_hash(s, r[2].hash, &got, &got_len), 0);
+	ASSERT_EQ(got_len, r[2].raw_len);
+	free(got);
+	/* Blocking b purges its records (the local one too) and drops its
+	 * items; unblocking lets them in again. */
+	ASSERT_EQ(store_block(s, b.pk, 1, &deleted), 0);
+	ASSERT_EQ(deleted, 2);
+	ASSERT(store_is_blocked(s, b.pk));
+	ASSERT(!store_is_blocked(s, a.pk));
+	items = 0;
+	ASSERT_EQ(store_sync_items(s, count_item, &items), 0);
+	ASSERT_EQ(items, 1);
+	ASSERT_EQ(store_unblock(s, b.pk), 0);
+	ASSERT_EQ(store_unblock(s, b.pk), TV_ENOTFOUND);
+	ASSERT_EQ(store_put_replicated(s, &r[2], 1, NULL, &stored), 0);
+	ASSERT_EQ(stored, 1);
+	store_close(s);
+	ASSERT(!file_contains(path, "Gammel Aqzv"));
+	ASSERT(!file_contains(path, "Lokal Cqzv"));	/* purged by the block */
+	for (n = 0; n < 4; n++)
+		free(raw[n]);
+}
+
 TEST_MAIN(newest_wins, equal_timestamps_order_by_hash, resolve_prefixes,
-    list_pages_in_order, reopen_keeps_everything, refuses_newer_schema)
+    list_pages_in_order, reopen_keeps_everything, refuses_newer_schema,
+    replicated_batches_and_blocks)
