@@ -336,7 +336,8 @@ on_reconcile(struct peer *p, const uint8_t *in, size_t in_len)
 	}
 	/*
 	 * Responder: answer from a fresh snapshot each round. The initiator
-	 * settles the differences (its have and need lists are complete).
+	 * settles the differences, but for the records we push instead of
+	 * listing their ids.
 	 */
 	if ((rc = snapshot(p, &vec, &neg)) == 0) {
 		rc = tv_neg_reconcile(neg, in, in_len, &out, &out_len);
@@ -347,11 +348,18 @@ on_reconcile(struct peer *p, const uint8_t *in, size_t in_len)
 			send_error(p, TV_WIRE_EBADMSG, "bad reconcile message");
 			peer_fail(p, "sync: bad reconcile message");
 			rc = 0;
-		} else if (rc == 0)
-			rc = send_reconcile(p, out, out_len);
+		} else if (rc == 0 &&
+		    (rc = send_reconcile(p, out, out_len)) == 0) {
+			/* Our IdLists name only what both hold; we send the
+			 * rest ourselves (PROTOCOL.md §11.7). */
+			ids = tv_neg_have(neg, &n);
+			queue_many(p, ids, n);
+		}
 	}
 	tv_neg_free(neg);
 	tv_neg_vec_free(vec);
+	if (rc == 0 && peer_is_linked(p))
+		pump(p);
 	if (rc != 0 && peer_is_linked(p)) {
 		snprintf(why, sizeof(why), "sync: cannot answer reconcile: %s",
 		    tv_strerror(rc));

@@ -622,7 +622,7 @@ id_cmp(const void *a, const void *b)
  */
 static int
 diff_idlist(struct tv_neg *n, const uint8_t *ids, size_t nids, size_t lo,
-    size_t hi)
+    size_t hi, size_t *out_uniq)
 {
 	struct tv_neg_item it;
 	uint8_t *theirs, *hit;
@@ -661,6 +661,8 @@ diff_idlist(struct tv_neg *n, const uint8_t *ids, size_t nids, size_t lo,
 		if (!n->found.p[i] && (rc = buf_put(&n->need,
 		    theirs + i * TV_NEG_ID_LEN, TV_NEG_ID_LEN)) != 0)
 			return rc;
+	if (out_uniq != NULL)
+		*out_uniq = uniq;
 	return 0;
 }
 
@@ -716,6 +718,48 @@ answer_idlist(struct tv_neg *n, size_t lo, size_t hi,
 	*cut_i = lo + k;
 	*out = PARTIAL;
 	return out_idlist(n, cut, lo, lo + k);
+}
+
+/*
+ * A responder's first choice of answer to an IdList range [lo, hi) with
+ * upper bound ub (PROTOCOL.md §11.7): an IdList of the ids both sides
+ * hold, while the ids only we hold go to have, for the caller to send as
+ * records. The peer then lacks nothing it could ask for and notes its own
+ * extras as its have. NO_ROOM (nothing written, nothing noted) when the
+ * message would push more than TV_NEG_PUSH_MAX ids or the list does not
+ * fit: the caller answers with its whole list instead.
+ */
+static int
+answer_common(struct tv_neg *n, const uint8_t *ids, size_t nids, size_t lo,
+    size_t hi, const struct tv_neg_bound *ub, enum answer *out)
+{
+	const size_t head = TV_NEG_BOUND_MAX + 1 + TV_NEG_VARINT_MAX;
+	const size_t have_mark = n->have.len, need_mark = n->need.len;
+	size_t uniq = 0, common;
+	int rc;
+
+	*out = NO_ROOM;
+	if ((rc = diff_idlist(n, ids, nids, lo, hi, &uniq)) != 0)
+		goto undo;
+	common = uniq - (n->need.len - need_mark) / TV_NEG_ID_LEN;
+	/* The initiator sends what we lack: we need not ask. */
+	n->need.len = need_mark;
+	if (n->have.len / TV_NEG_ID_LEN > TV_NEG_PUSH_MAX ||
+	    !fits(n, head + common * TV_NEG_ID_LEN))
+		goto undo;
+	if ((rc = out_range(n, ub, TV_NEG_IDLIST)) != 0 ||
+	    (rc = out_varint(n, common)) != 0)
+		goto undo;
+	for (size_t i = 0; i < uniq; i++)
+		if (n->found.p[i] && (rc = buf_put(&n->out, n->theirs.p +
+		    i * TV_NEG_ID_LEN, TV_NEG_ID_LEN)) != 0)
+			goto undo;
+	*out = ANSWERED;
+	return 0;
+undo:
+	n->have.len = have_mark;
+	n->need.len = need_mark;
+	return rc;
 }
 
 /*
@@ -791,7 +835,7 @@ answer(struct tv_neg *n, struct reply *r, const struct tv_neg_bound *cur,
 	bool is_init = n->role == ROLE_INITIATOR, was_pending, is_settled;
 	uint8_t fp[TV_NEG_FP_LEN];
 	struct tv_neg_bound cut;
-	size_t mark, cut_i = 0;
+	size_t mark, have_mark, cut_i = 0;
 	uint64_t mark_ts;
 	enum answer ans = ANSWERED;
 	int rc;
@@ -815,7 +859,7 @@ answer(struct tv_neg *n, struct reply *r, const struct tv_neg_bound *cur,
 				return rc;
 		}
 		if (mode == TV_NEG_IDLIST &&
-		    (rc = diff_idlist(n, payload, nids, lo, hi)) != 0)
+		    (rc = diff_idlist(n, payload, nids, lo, hi, NULL)) != 0)
 			return rc;
 		r->skip_pending = true;
 		return 0;
@@ -827,6 +871,7 @@ answer(struct tv_neg *n, struct reply *r, const struct tv_neg_bound *cur,
 
 	mark = n->out.len;
 	mark_ts = n->out_ts;
+	have_mark = n->have.len;
 	was_pending = r->skip_pending;
 	if ((rc = flush_skip(n, r, &r->prev)) != 0)
 		return rc;
@@ -834,14 +879,10 @@ answer(struct tv_neg *n, struct reply *r, const struct tv_neg_bound *cur,
 		if ((rc = out_split(n, lo, hi, cur)) != 0)
 			return rc;
 	} else {
-		/*
-		 * The responder lists its own ids. It notes the differences
-		 * only for a range it answers whole, so its work stays in
-		 * proportion to what it sends.
-		 */
-		rc = answer_idlist(n, lo, hi, cur, &cut, &cut_i, &ans);
-		if (rc == 0 && ans == ANSWERED)
-			rc = diff_idlist(n, payload, nids, lo, hi);
+		/* The responder pushes what the list lacks, if it may. */
+		rc = answer_common(n, payload, nids, lo, hi, cur, &ans);
+		if (rc == 0 && ans == NO_ROOM)
+			rc = answer_idlist(n, lo, hi, cur, &cut, &cut_i, &ans);
 		if (rc != 0)
 			return rc;
 	}
@@ -851,6 +892,7 @@ answer(struct tv_neg *n, struct reply *r, const struct tv_neg_bound *cur,
 		/* PROTOCOL.md §11.8: undo; the range opens a deferred run. */
 		n->out.len = mark;
 		n->out_ts = mark_ts;
+		n->have.len = have_mark;
 		r->skip_pending = was_pending;
 		open_run(r, &r->prev, lo);
 	}

@@ -21,6 +21,7 @@
 #define TV_NEG_BUCKETS 16	/* a mismatched range splits into 16 */
 #define TV_NEG_IDLIST_BELOW 32	/* fewer items: one IdList (2 * buckets) */
 #define TV_NEG_FRAME_MIN 4096	/* smallest non-zero frame size limit */
+#define TV_NEG_PUSH_MAX 4096	/* ids a responder pushes per message (§11.7) */
 #define TV_NEG_TS_INF UINT64_MAX	/* "infinity"; no item has it */
 #define TV_NEG_TS_MAX (UINT64_MAX - 1)	/* the largest item timestamp */
 #define TV_NEG_VARINT_MAX 10	/* bytes of the longest varint (2^64-1) */
@@ -173,13 +174,16 @@ int tv_neg_reconcile(struct tv_neg *n, const uint8_t *msg, size_t msg_len,
 /*
  * Ids we have and the peer lacks, found by the last tv_neg_reconcile:
  * *out_count ids of TV_NEG_ID_LEN bytes (borrowed, valid until the next call
- * on n). Over a session the initiator's lists are complete; a responder's
- * are correct but partial (only IdList ranges it answered whole). When either
- * side has a frame limit an id may come again in a later round (§11.8), so
- * callers must tolerate repeats.
+ * on n). The caller sends their records. An initiator's are what the
+ * responder's lists showed; a responder's are the ids it pushes instead of
+ * listing them (PROTOCOL.md §11.7). Over a session the initiator's have
+ * is exactly what the responder lacks, and the initiator's need and the
+ * responder's have together exactly what the initiator lacks. When either side has a frame limit
+ * an id may come again in a later round (§11.8), so callers must tolerate
+ * repeats.
  */
 const uint8_t *tv_neg_have(const struct tv_neg *n, size_t *out_count);
-/* Ids the peer has and we lack; same rules as tv_neg_have. */
+/* Ids the peer has and we lack, to ask for: only an initiator's. */
 const uint8_t *tv_neg_need(const struct tv_neg *n, size_t *out_count);
 /* True once tv_neg_initiate succeeded on n. */
 bool tv_neg_is_initiator(const struct tv_neg *n);

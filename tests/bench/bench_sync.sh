@@ -143,7 +143,7 @@ printf 'bench sync:   minus the unchanged reconnect and the record bytes (%d eac
 	"$rec_bytes" "$(calc "($L_IN + $L_OUT - $ref_bytes - $DIFF * $rec_bytes) / $DIFF")" \
 	"$per_rec" "$(calc "($L_IN + $L_OUT - $ref_bytes) / $DIFF - $per_rec")"
 read -r rounds neg_bytes < <(last_session "$B/daemon.log")
-printf 'bench sync:   reconciliation: %d round trips, %d bytes = %.1f bytes per difference; B (the initiator) lacked them, so it also sent WANT (34 bytes each)\n' \
+printf 'bench sync:   reconciliation: %d round trips, %d bytes = %.1f bytes per difference (A, the responder, sent the records unasked: PROTOCOL.md §11.7)\n' \
 	"$rounds" "$neg_bytes" "$(calc "$neg_bytes / $DIFF")"
 
 # The same, with the new records on the initiator's side: B writes while
