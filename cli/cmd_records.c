@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -156,6 +157,33 @@ value_int(const struct tv_value *v, int64_t *out)
 	return false;
 }
 
+/* "reconciling with 1 peer now, last done 2026-11-29 07:01:02" */
+static void
+sync_text(const struct tv_value *item, int64_t running, char *out,
+    size_t outlen)
+{
+	char when[64] = "";
+	int64_t last = 0;
+	struct tm tm;
+	time_t t;
+
+	(void)value_int(tv_map_get(item, "last_reconciled"), &last);
+	t = (time_t)last;
+	if (last > 0 && localtime_r(&t, &tm) != NULL)
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	if (running > 0)
+		snprintf(out, outlen, out_tr("reconciling with %" PRId64
+		    " peer(s) now; last done %s", "afstemmer med %" PRId64
+		    " peer(s) nu; sidst færdig %s"), running,
+		    when[0] ? when : "-");
+	else if (when[0])
+		snprintf(out, outlen, out_tr("idle; last reconciled %s",
+		    "i ro; sidst afstemt %s"), when);
+	else
+		snprintf(out, outlen, "%s", out_tr("idle; not reconciled yet",
+		    "i ro; ikke afstemt endnu"));
+}
+
 /* The status keys people see, in this order; any others follow. */
 static const struct {
 	const char *key, *en, *da;
@@ -174,6 +202,10 @@ static const struct {
 	{ "db_bytes", "database size", "databasens størrelse" },
 	{ "peers_connected", "peers", "peers" },
 	{ "peers_known", "peers known", "kendte peers" },
+	{ "reconciling", "sync", "synkronisering" },
+	{ "last_reconciled", "last reconciled", "sidst afstemt" },
+	{ "records_received", "sync traffic", "synkroniseret" },
+	{ "records_sent", "records sent", "poster sendt" },
 };
 
 #define N_STATUS_KEYS (sizeof(status_keys) / sizeof(status_keys[0]))
@@ -236,8 +268,25 @@ status_item(struct cli *c, void *arg, const struct tv_value *item)
 			    " connected of %" PRId64 " known", i, known);
 			people->type = OUT_STR;
 			people->s = text[k];
-		} else if (strcmp(status_keys[k].key, "peers_known") == 0) {
-			n--;	/* shown on the peers line */
+		} else if (strcmp(status_keys[k].key, "peers_known") == 0 ||
+		    strcmp(status_keys[k].key, "last_reconciled") == 0 ||
+		    strcmp(status_keys[k].key, "records_sent") == 0) {
+			n--;	/* shown on the peers and sync lines */
+		} else if (strcmp(status_keys[k].key, "reconciling") == 0 &&
+		    value_int(v, &i)) {
+			sync_text(item, i, text[k], sizeof(text[k]));
+			people->type = OUT_STR;
+			people->s = text[k];
+		} else if (strcmp(status_keys[k].key, "records_received") == 0 &&
+		    value_int(v, &i)) {
+			int64_t sent = 0;
+			(void)value_int(tv_map_get(item, "records_sent"), &sent);
+			snprintf(text[k], sizeof(text[k]), out_tr("%" PRId64
+			    " records received, %" PRId64 " sent since start",
+			    "%" PRId64 " poster modtaget, %" PRId64 " sendt "
+			    "siden start"), i, sent);
+			people->type = OUT_STR;
+			people->s = text[k];
 		} else if (strcmp(status_keys[k].key, "db_bytes") == 0 &&
 		    value_int(v, &i)) {
 			human_bytes(i, text[k], sizeof(text[k]));

@@ -12,6 +12,7 @@
 #include "kinds.h"
 #include "net.h"
 #include "record.h"
+#include "sync.h"
 
 #define LIST_PAGE 256		/* records per page of a streamed listing */
 #define FILTER_MAX 16		/* interests in one --interests filter */
@@ -47,7 +48,7 @@ op_status(struct ctl_req *req)
 {
 	struct tvaersd *d = req->d;
 	struct store_stats all, own;
-	struct tv_value root, kv[26];
+	struct tv_value root, kv[34];
 	size_t connected = 0, known = 0;
 	char name[512];
 	size_t n = 0;
@@ -86,6 +87,10 @@ op_status(struct ctl_req *req)
 		net_counts(d->net, &connected, &known);
 	KV_INT("peers_connected", connected);
 	KV_INT("peers_known", known);
+	KV_INT("reconciling", d->net ? sync_reconciling(d) : 0);
+	KV_INT("last_reconciled", d->sync.last_reconciled);
+	KV_INT("records_received", d->sync.received);
+	KV_INT("records_sent", d->sync.sent);
 #undef KV_STR
 #undef KV_INT
 	memset(&root, 0, sizeof(root));

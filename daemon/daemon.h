@@ -18,6 +18,13 @@
 struct control;
 struct net;
 
+/* What sync has done since the daemon started (PROTOCOL.md §12). */
+struct sync_totals {
+	int64_t last_reconciled;	/* unix seconds a session ended; 0: never */
+	uint64_t received;		/* records stored as newer */
+	uint64_t sent;			/* records sent */
+};
+
 struct tvaersd {
 	uv_loop_t *loop;
 	struct conf conf;
@@ -26,6 +33,7 @@ struct tvaersd {
 	struct area area;
 	struct control *control;
 	struct net *net;
+	struct sync_totals sync;
 	time_t started;
 	bool log_level_fixed;	/* -l or -v given: SIGHUP keeps the level */
 };

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "canon.h"
 #include "daemon.h"
@@ -166,6 +167,7 @@ pump(struct peer *p)
 			return;
 		}
 		p->records_out += count;
+		net_daemon(p->net)->sync.sent += count;
 		msgs++;
 	}
 	if (s->head == s->len) {
@@ -319,6 +321,7 @@ on_reconcile(struct peer *p, const uint8_t *in, size_t in_len)
 			log_debug("sync %s: reconciliation done: %zu round "
 			    "trips, %zu bytes", p->addr, s->rounds,
 			    s->neg_bytes);
+			net_daemon(p->net)->sync.last_reconciled = time(NULL);
 			synclog_add(p->addr, p->has_area ? p->area : NULL,
 			    "reconciled: %zu here, %zu to send, %zu wanted "
 			    "(%zu round trips)", tv_neg_vec_size(s->vec),
@@ -417,6 +420,7 @@ store_checked(struct tvaersd *d, struct peer *p, struct intake *in)
 		flush(d);
 	}
 	free(stored);
+	d->sync.received += nstored;
 	log_debug("sync %s: %zu records, %zu new, %zu refused, %zu blocked",
 	    addr, in->received, nstored, in->bad, blocked);
 	if (p == NULL)
@@ -588,6 +592,16 @@ sync_publish(struct tvaersd *d, const uint8_t hash[static TV_HASH_LEN],
 {
 	publish_queue(d, hash, from);
 	flush(d);
+}
+
+size_t
+sync_reconciling(struct tvaersd *d)
+{
+	size_t k = 0;
+
+	for (struct peer *p = net_links(d->net); p != NULL; p = p->next)
+		k += p->sync != NULL && p->sync->neg != NULL;
+	return k;
 }
 
 void

@@ -47,6 +47,8 @@ void sync_publish(struct tvaersd *d, const uint8_t hash[static TV_HASH_LEN],
 /* Starts a reconciliation now on every link this side opened (one already
  * running is left alone): after an unblock. */
 void sync_reconcile_now(struct tvaersd *d);
+/* Counts the links with a reconciliation running now. */
+size_t sync_reconciling(struct tvaersd *d);
 /* For area.c's write hook (arg is the struct tvaersd): n new versions. */
 void sync_area_written(void *arg, const struct tv_record *recs, size_t n);
 

@@ -88,6 +88,12 @@ wait_until 20 has_name "$D" "Nynavn Fjord" || fail "set did not reach D"
 wait_until 20 hasnt_name "$D" "Gammelnavn Kvxzq" || fail "the old name stayed at D"
 wait_until 20 hasnt_name "$D" "Slettes Snart Wqpx" || fail "rm did not reach D"
 
+# Status: B has reconciled and received records since it started.
+tv "$B" --json status | jq -e '.records_received > 0 and .last_reconciled > 0 and .records_sent > 0' >/dev/null ||
+	fail "status shows no sync: $(tv "$B" --json status)"
+tv "$B" status | grep -Eq '^sync: +(idle; last reconciled|reconciling)' || fail "status has no sync line"
+tv "$B" status | grep -Eq 'records received, [0-9]+ sent since start' || fail "status has no traffic line"
+
 # Counters: B received records from A.
 tv "$B" --json peers | jq -e 'any(.[]; .records_in > 0)' >/dev/null ||
 	fail "peers shows no records received: $(tv "$B" --json peers)"
