@@ -2,7 +2,9 @@
 # Catch-up after downtime (PROTOCOL.md §12): (a) 1,000 records written
 # while B was down all reach it; (b) after a partition in which each side
 # wrote alone, both end with the same set; (c) B restored from an old
-# backup converges to the newest versions, and its next write wins.
+# backup converges to the newest versions, and its next write wins; (d) a
+# second machine with B's key (a copy of its data folder on another
+# computer) writes too, and every store ends with the newest versions.
 source "$(dirname "$0")/lib.sh"
 
 PA=$((45000 + $$ % 5000))
@@ -108,4 +110,41 @@ wait_until 20 name_is "$A" "$rid" "Backup Version 4 Kqz" ||
 	fail "(c) A has '$(name_of "$A" "$rid")', not version 4"
 name_is "$B" "$rid" "Backup Version 4 Kqz" || fail "(c) B has '$(name_of "$B" "$rid")', not version 4"
 wait_until 20 same_set || fail "(c) A and B differ"
+
+# (d) B2 runs with B's key and a copy of B's store, linked to a third
+# daemon C that links to A: A-B and A-C-B2. A refuses a second link to
+# B's area, so B and B2 only meet through records that A relays.
+C=$TEST_TMP/c
+B2=$TEST_TMP/b2
+PC=$((PA + 1))
+start_daemon "$C" --listen "127.0.0.1:$PC"
+code=$(tv "$A" --json invite --address "127.0.0.1:$PA" | jq -r .code)
+tv "$C" join "$code" >/dev/null || fail "(d) C join"
+stop_daemon "$PID_B"
+cp -a "$B" "$B2"
+rm -f "$B2"/tvaers.db-wal "$B2"/daemon.log
+tv_peers_rm() { sqlite3 "$1/tvaers.db" "DELETE FROM peers"; }
+tv_peers_rm "$B2"
+restart_b
+start_daemon "$B2"
+code=$(tv "$C" --json invite --address "127.0.0.1:$PC" | jq -r .code)
+tv "$B2" join "$code" >/dev/null || fail "(d) B2 join"
+id_c=$(tv "$C" --json id | jq -r .area)
+wait_until 20 linked "$B2" "$id_c" || { cat "$B2/daemon.log" >&2; fail "(d) B2 not linked to C"; }
+# Each machine edits the record in turn; the later edit wins everywhere.
+tv "$B2" set "${rid:0:10}" --name "Twin Version 5 Kqz" >/dev/null || fail "(d) set 5 at B2"
+wait_until 20 name_is "$B" "$rid" "Twin Version 5 Kqz" || fail "(d) B has '$(name_of "$B" "$rid")', not B2's version 5"
+tv "$B" set "${rid:0:10}" --name "Twin Version 6 Kqz" >/dev/null || fail "(d) set 6 at B"
+for h in "$A" "$B" "$B2" "$C"; do
+	wait_until 20 name_is "$h" "$rid" "Twin Version 6 Kqz" ||
+		fail "(d) $(basename "$h") has '$(name_of "$h" "$rid")', not version 6"
+done
+# New records from both machines reach every store.
+tv "$B" add association --name "Fra B Kqz" >/dev/null
+tv "$B2" add association --name "Fra B2 Kqz" >/dev/null
+for h in "$A" "$B" "$B2" "$C"; do
+	wait_until 20 has_name "$h" "Fra B Kqz" || fail "(d) B's new record missing at $(basename "$h")"
+	wait_until 20 has_name "$h" "Fra B2 Kqz" || fail "(d) B2's new record missing at $(basename "$h")"
+done
+[ "$(hashes "$B")" = "$(hashes "$B2")" ] || fail "(d) B and B2 differ"
 echo ok
