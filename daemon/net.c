@@ -22,6 +22,7 @@
 
 #define NET_LOG_BURST 20	/* inbound failure lines per minute */
 #define NET_FAILED_MAX 16	/* learned areas remembered as failing */
+#define NET_GONE_MAX 32		/* ended inbound links remembered */
 #define NET_LEARNED_TRIES 3	/* dials of a learned area before giving up */
 #define NET_PROFILE_DELAY_MS 2000	/* changes gathered before publishing */
 #define NET_DISCOVER_MS 30000	/* how often fewer links than wanted is seen */
@@ -48,8 +49,21 @@ struct net_target {
 	uint64_t rec_in, rec_dup, rec_bad, rec_out;	/* likewise */
 };
 
+/* An inbound link that has ended, remembered for `tvaers peers`. */
+struct net_gone {
+	uint8_t area[TV_PK_LEN];
+	char addr[TV_INVITE_ADDR_MAX + 1];
+	char name[TV_WIRE_NAME_MAX + 1];
+	char why[160];
+	int64_t last_seen;
+	uint64_t bytes_in, bytes_out;
+	uint64_t rec_in, rec_dup, rec_bad, rec_out;
+};
+
 struct net {
 	struct tvaersd *d;
+	struct net_gone gone[NET_GONE_MAX];	/* newest first */
+	size_t n_gone;
 	struct peer_self self;
 	uv_tcp_t listeners[CONF_LISTEN_MAX];
 	char listen_text[CONF_LISTEN_MAX][TV_INVITE_ADDR_MAX + 1];
@@ -354,6 +368,55 @@ net_peer_open(struct net *n, struct peer *p, char *why, size_t whylen)
 	return true;
 }
 
+/* Keeps an ended inbound link's totals, one entry per area, newest first. */
+static void
+remember_gone(struct net *n, const struct peer *p)
+{
+	struct net_gone g, *old = NULL;
+	size_t i;
+
+	if (!p->has_area)
+		return;
+	memset(&g, 0, sizeof(g));
+	for (i = 0; i < n->n_gone && old == NULL; i++)
+		if (memcmp(n->gone[i].area, p->area, TV_PK_LEN) == 0)
+			old = &n->gone[i];
+	if (old != NULL) {
+		g = *old;
+		memmove(old, old + 1, (size_t)(n->gone + n->n_gone - old - 1) *
+		    sizeof(*old));
+		n->n_gone--;
+	}
+	memcpy(g.area, p->area, TV_PK_LEN);
+	snprintf(g.addr, sizeof(g.addr), "%s", p->addr);
+	snprintf(g.name, sizeof(g.name), "%s", p->name);
+	snprintf(g.why, sizeof(g.why), "%s", p->error);
+	g.last_seen = time(NULL);
+	g.bytes_in += p->bytes_in;
+	g.bytes_out += p->bytes_out;
+	g.rec_in += p->records_in;
+	g.rec_dup += p->records_dup;
+	g.rec_bad += p->records_bad;
+	g.rec_out += p->records_out;
+	if (n->n_gone == NET_GONE_MAX)
+		n->n_gone--;
+	memmove(n->gone + 1, n->gone, n->n_gone * sizeof(n->gone[0]));
+	n->gone[0] = g;
+	n->n_gone++;
+}
+
+/* True if an open inbound link to area exists. */
+static bool
+has_inbound(struct net *n, const uint8_t *area)
+{
+	for (struct peer *p = n->peers; p; p = p->next)
+		if (p->target == NULL && p->has_area &&
+		    p->state != PEER_CLOSING &&
+		    memcmp(p->area, area, TV_PK_LEN) == 0)
+			return true;
+	return false;
+}
+
 void
 net_peer_gone(struct net *n, struct peer *p)
 {
@@ -400,7 +463,10 @@ net_peer_gone(struct net *n, struct peer *p)
 				    t->backoff_ms * 2;
 		}
 	} else if (p->is_confirmed) {
-		log_info("peer %s: inbound link closed: %s", p->addr, why);
+		log_info("peer %s: %s link closed: %s", p->addr,
+		    p->is_initiator ? "forgotten" : "inbound", why);
+		if (!p->is_initiator)
+			remember_gone(n, p);
 	} else {
 		/* Hostile or confused peers: rate-limit these lines. */
 		uint64_t now = uv_now(n->d->loop);
@@ -600,7 +666,7 @@ net_peers_each(struct net *n, net_peer_cb *cb, void *arg)
 		const struct peer *c = t->conn;
 		memset(&in, 0, sizeof(in));
 		in.addr = t->addr;
-		in.is_known = true;
+		in.is_known = !t->is_learned;
 		in.area = t->has_area ? t->area : NULL;
 		in.name = t->name[0] ? t->name : NULL;
 		in.is_connected = c != NULL && c->state == PEER_OPEN &&
@@ -633,6 +699,27 @@ net_peers_each(struct net *n, net_peer_cb *cb, void *arg)
 		in.records_dup = p->records_dup;
 		in.records_bad = p->records_bad;
 		in.records_out = p->records_out;
+		if ((rc = cb(arg, &in)) != 0)
+			return rc;
+	}
+	for (size_t i = 0; i < n->n_gone; i++) {
+		const struct net_gone *g = &n->gone[i];
+
+		if (has_inbound(n, g->area))
+			continue;
+		memset(&in, 0, sizeof(in));
+		in.addr = g->addr;
+		in.area = g->area;
+		in.name = g->name[0] ? g->name : NULL;
+		in.state = "gone";
+		in.last_seen = g->last_seen;
+		in.bytes_in = g->bytes_in;
+		in.bytes_out = g->bytes_out;
+		in.records_in = g->rec_in;
+		in.records_dup = g->rec_dup;
+		in.records_bad = g->rec_bad;
+		in.records_out = g->rec_out;
+		in.last_error = g->why[0] ? g->why : NULL;
 		if ((rc = cb(arg, &in)) != 0)
 			return rc;
 	}

@@ -28,7 +28,7 @@ struct net_peer_info {
 	const char *addr;
 	const uint8_t *area;	/* NULL: not known yet */
 	const char *name;	/* NULL: not known */
-	const char *state;	/* connected, connecting, backoff, inbound */
+	const char *state;	/* connected, connecting, backoff, inbound, gone */
 	bool is_connected;
 	bool is_known;		/* in the peers table */
 	int64_t last_seen;	/* unix seconds; 0: never */
@@ -52,7 +52,11 @@ int net_open(struct tvaersd *d, struct net **out, char *errbuf,
 /* Starts closing everything; idempotent, NULL is fine. */
 void net_close(struct net *n);
 
-/* Known peers first (address order), then inbound links; stops at cb != 0. */
+/*
+ * Known peers first, then inbound links, then inbound links that ended
+ * (state "gone", one per area, newest first, the last 32 since start);
+ * stops at cb != 0.
+ */
 int net_peers_each(struct net *n, net_peer_cb *cb, void *arg);
 /* Counts open links and known peers. */
 void net_counts(struct net *n, size_t *out_connected, size_t *out_known);

@@ -54,6 +54,8 @@ linked() { # HOME AREA
 }
 wait_until 60 linked "$C" "$id_b" || { cat "$C/daemon.log" >&2; fail "C did not dial B from its profile"; }
 grep -q "learned from its profile" "$C/daemon.log" || fail "C did not log the learned dial"
+tv "$C" --json peers | jq -e --arg b "$id_b" 'any(.[]; .area == $b and .known == false)' >/dev/null ||
+	fail "the learned peer is shown as known: $(tv "$C" --json peers)"
 ! grep -q "learned from its profile" "$B/daemon.log" || fail "B dialled an area with no address"
 # C now dials B too, and says so.
 wait_until 30 lists_peer "$B" "$id_c" "$id_b" || fail "C's profile does not list B: $(profile "$B" "$id_c")"

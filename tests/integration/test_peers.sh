@@ -47,6 +47,10 @@ tv "$B" peers rm "127.0.0.1:$PA" >/dev/null
 not_linked() { ! linked "$@"; }
 wait_until 20 not_linked "$A" "$id_b" || fail "A still linked after rm"
 tv "$B" --json peers | jq -e 'length == 0' >/dev/null || fail "B still lists A"
+# A remembers the ended inbound link with its totals.
+tv "$A" --json peers | jq -e --arg b "$id_b" \
+	'any(.[]; .area == $b and .state == "gone" and .bytes_in > 0 and .last_seen > 0)' >/dev/null ||
+	fail "A forgot the inbound link: $(tv "$A" --json peers)"
 
 # A killed with -9 is seen gone; restarted, B links again.
 tv "$B" peers add "127.0.0.1:$PA" >/dev/null
