@@ -3,6 +3,7 @@
  */
 #include "sync.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "synclog.h"
 
 #define SYNC_PUMP_MSGS 16	/* RECORDS messages per pump call */
+#define SYNC_TRIM_ITEMS 10000	/* snapshots this big are trimmed after */
 
 static void publish_queue(struct tvaersd *d,
     const uint8_t hash[static TV_HASH_LEN], const struct peer *from);
@@ -182,11 +184,26 @@ pump(struct peer *p)
 	}
 }
 
+/*
+ * Frees a snapshot. One of a large store takes megabytes that glibc keeps
+ * in the heap after free; an idle daemon should give them back.
+ */
+static void
+snapshot_free(struct tv_neg_vec *vec, struct tv_neg *neg)
+{
+	bool was_large = vec != NULL &&
+	    tv_neg_vec_size(vec) >= SYNC_TRIM_ITEMS;
+
+	tv_neg_free(neg);
+	tv_neg_vec_free(vec);
+	if (was_large)
+		(void)malloc_trim(0);
+}
+
 static void
 session_end(struct sync_link *s)
 {
-	tv_neg_free(s->neg);
-	tv_neg_vec_free(s->vec);
+	snapshot_free(s->vec, s->neg);
 	s->neg = NULL;
 	s->vec = NULL;
 }
@@ -359,8 +376,7 @@ on_reconcile(struct peer *p, const uint8_t *in, size_t in_len)
 			queue_many(p, ids, n);
 		}
 	}
-	tv_neg_free(neg);
-	tv_neg_vec_free(vec);
+	snapshot_free(vec, neg);
 	if (rc == 0 && peer_is_linked(p))
 		pump(p);
 	if (rc != 0 && peer_is_linked(p)) {
