@@ -16,6 +16,7 @@
 #include "store.h"
 
 struct control;
+struct expire;
 struct net;
 
 struct tvaersd {
@@ -26,6 +27,7 @@ struct tvaersd {
 	struct area area;
 	struct control *control;
 	struct net *net;
+	struct expire *expire;	/* the hourly sweep of expired events */
 	time_t started;
 	bool log_level_fixed;	/* -l or -v given: SIGHUP keeps the level */
 };

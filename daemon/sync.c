@@ -10,6 +10,7 @@
 #include "canon.h"
 #include "daemon.h"
 #include "err.h"
+#include "expire.h"
 #include "kinds.h"
 #include "log.h"
 #include "negentropy.h"
@@ -443,6 +444,8 @@ on_records(struct peer *p, const struct tv_wire_msg *m)
 			blocked++;
 			continue;
 		}
+		if (expire_drops(d, &recs[n]))
+			continue;	/* an expired event (PROTOCOL.md §12.3) */
 		n++;
 	}
 	/* synchronous stays FULL for now (see PROTOCOL.md §12.3). */
