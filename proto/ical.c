@@ -139,7 +139,7 @@ tv_ical_begin(struct tv_buf *b, const char *prodid, const char *name)
 	 */
 	static const char *const vtimezone[] = {
 		"BEGIN:VTIMEZONE",
-		"TZID:" TZID,
+		("TZID:" TZID),
 		"BEGIN:DAYLIGHT",
 		"TZOFFSETFROM:+0100",
 		"TZOFFSETTO:+0200",
