@@ -7,6 +7,7 @@
 #include "ical.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -96,28 +97,34 @@ line_end(struct line *l)
 	return tv_buf_put(l->b, "\r\n", 2);
 }
 
-int
-tv_ical_line(struct tv_buf *b, const char *name, const char *value,
-    size_t len)
+/* One content line, the value escaped as TEXT or written as it is. */
+static int
+put_line(struct tv_buf *b, const char *name, const char *value, size_t len,
+    bool is_text)
 {
 	struct line l = { .b = b };
 
 	put_raw(&l, name, strlen(name));
 	put_unit(&l, ":", 1);
-	put_raw(&l, value, len);
+	if (is_text)
+		put_escaped(&l, value, len);
+	else
+		put_raw(&l, value, len);
 	return line_end(&l);
+}
+
+int
+tv_ical_line(struct tv_buf *b, const char *name, const char *value,
+    size_t len)
+{
+	return put_line(b, name, value, len, false);
 }
 
 int
 tv_ical_text(struct tv_buf *b, const char *name, const char *text,
     size_t len)
 {
-	struct line l = { .b = b };
-
-	put_raw(&l, name, strlen(name));
-	put_unit(&l, ":", 1);
-	put_escaped(&l, text, len);
-	return line_end(&l);
+	return put_line(b, name, text, len, true);
 }
 
 static int

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE	/* memmem */
 #include "test.h"
 
+#include "body.h"
 #include "caltime.h"
 #include "err.h"
 #include "fault.h"
@@ -231,51 +232,9 @@ record(uint8_t seed, uint64_t ts)
 	return r;
 }
 
-struct body {
-	struct tv_value map;
-	struct tv_value kv[32];
-	struct tv_value list[8];
-};
-
-static struct tv_value *
-put(struct body *b, const char *key)
-{
-	struct tv_value *kv = &b->kv[2 * b->map.len++];
-
-	b->map.type = TV_MAP;
-	b->map.items = b->kv;
-	tv_set_str(&kv[0], key, strlen(key));
-	return &kv[1];
-}
-
-static void
-put_str(struct body *b, const char *key, const char *s)
-{
-	tv_set_str(put(b, key), s, strlen(s));
-}
-
-static void
-put_uint(struct body *b, const char *key, uint64_t u)
-{
-	struct tv_value *v = put(b, key);
-
-	v->type = TV_UINT;
-	v->u = u;
-}
-
-static int64_t
-cph(int y, int m, int d, int hh, int mm)
-{
-	int64_t out;
-
-	ASSERT(tv_cph_local_to_utc(tv_days_from_civil(y, m, d) * 86400 +
-	    hh * 3600 + mm * 60, &out));
-	return out;
-}
-
 /* The unfolded calendar of one event. */
 static char *
-calendar(const struct tv_record *r, const struct body *b, const char *lang)
+calendar(const struct tv_record *r, const struct test_body *b, const char *lang)
 {
 	struct tv_buf buf;
 	char *u;
@@ -292,15 +251,15 @@ calendar(const struct tv_record *r, const struct body *b, const char *lang)
 TEST(timed_event)
 {
 	struct tv_record r = record(7, 1767225600000000ull + 5000000);
-	struct body b = { 0 };
+	struct test_body b = { 0 };
 	char *u;
 
-	put_str(&b, "title", "Ildsjælekonference på Lolland, Falster og Møn");
-	put_uint(&b, "start", (uint64_t)cph(2025, 11, 8, 9, 30));
-	put_uint(&b, "end", (uint64_t)cph(2025, 11, 9, 13, 0));
-	put_str(&b, "place", "Hotel; Maribo");
-	put_uint(&b, "price", 450);
-	put_str(&b, "status", "cancelled");
+	test_body_str(&b, "title", "Ildsjælekonference på Lolland, Falster og Møn");
+	test_body_uint(&b, "start", (uint64_t)test_cph(2025, 11, 8, 9, 30));
+	test_body_uint(&b, "end", (uint64_t)test_cph(2025, 11, 9, 13, 0));
+	test_body_str(&b, "place", "Hotel; Maribo");
+	test_body_uint(&b, "price", 450);
+	test_body_str(&b, "status", "cancelled");
 	u = calendar(&r, &b, "da");
 	ASSERT(strncmp(u, "BEGIN:VCALENDAR\nVERSION:2.0\n", 28) == 0);
 	ASSERT(strstr(u, "\nBEGIN:VTIMEZONE\nTZID:Europe/Copenhagen\n") != NULL);
@@ -332,11 +291,11 @@ TEST(uid_stable_sequence_grows)
 {
 	struct tv_record a = record(3, 1800000000000000ull);
 	struct tv_record b2 = record(3, 1800000001000000ull);
-	struct body b = { 0 };
+	struct test_body b = { 0 };
 	char *u1, *u2, *uid1, *uid2;
 
-	put_str(&b, "title", "Loppemarked");
-	put_str(&b, "start", "2027-01-16");
+	test_body_str(&b, "title", "Loppemarked");
+	test_body_str(&b, "start", "2027-01-16");
 	u1 = calendar(&a, &b, "en");
 	u2 = calendar(&b2, &b, "en");
 	uid1 = strstr(u1, "\nUID:");
@@ -362,20 +321,20 @@ TEST(sequence_limits)
 TEST(all_day_event)
 {
 	struct tv_record r = record(1, 1800000000000000ull);
-	struct body b = { 0 }, c = { 0 };
+	struct test_body b = { 0 }, c = { 0 };
 	char *u;
 
-	put_str(&b, "title", "Sommerfest");
-	put_str(&b, "start", "2026-06-27");
-	put_str(&b, "end", "2026-06-28");
-	put_str(&b, "status", "planned");
+	test_body_str(&b, "title", "Sommerfest");
+	test_body_str(&b, "start", "2026-06-27");
+	test_body_str(&b, "end", "2026-06-28");
+	test_body_str(&b, "status", "planned");
 	u = calendar(&r, &b, "en");
 	ASSERT(strstr(u, "\nDTSTART;VALUE=DATE:20260627\n"));
 	ASSERT(strstr(u, "\nDTEND;VALUE=DATE:20260629\n"));	/* exclusive */
 	ASSERT(strstr(u, "\nSTATUS:CONFIRMED\n"));
 	free(u);
-	put_str(&c, "title", "Juleaften");
-	put_str(&c, "start", "2026-12-24");
+	test_body_str(&c, "title", "Juleaften");
+	test_body_str(&c, "start", "2026-12-24");
 	u = calendar(&r, &c, "en");
 	ASSERT(strstr(u, "\nDTEND;VALUE=DATE:20261225\n"));
 	ASSERT(strstr(u, "STATUS:") == NULL);
@@ -385,26 +344,22 @@ TEST(all_day_event)
 TEST(place_categories_url_rrule)
 {
 	struct tv_record r = record(1, 1800000000000000ull);
-	struct body b = { 0 };
+	struct test_body b = { 0 };
+	struct tv_value *loc, *interests;
 	char *u;
 
-	put_str(&b, "title", "Gåtur");
-	put_uint(&b, "start", (uint64_t)cph(2026, 3, 3, 19, 0));
-	put_str(&b, "address", "Bygaden 1, 4660 Store Heddinge");
-	put_str(&b, "signup", "https://example.org/gaatur?x=1;y=2");
-	put_str(&b, "recurrence", "FREQ=WEEKLY;UNTIL=20260630T170000Z");
-	b.list[0].type = TV_UINT;
-	b.list[0].u = 55461200;
-	b.list[1].type = TV_UINT;
-	b.list[1].u = 12182300;
-	put(&b, "location")->type = TV_ARRAY;
-	b.kv[2 * b.map.len - 1].len = 2;
-	b.kv[2 * b.map.len - 1].items = &b.list[0];
-	tv_set_str(&b.list[2], "miljoe", 6);
-	tv_set_str(&b.list[3], "hunde;katte", 11);
-	put(&b, "interests")->type = TV_ARRAY;
-	b.kv[2 * b.map.len - 1].len = 2;
-	b.kv[2 * b.map.len - 1].items = &b.list[2];
+	test_body_str(&b, "title", "Gåtur");
+	test_body_uint(&b, "start", (uint64_t)test_cph(2026, 3, 3, 19, 0));
+	test_body_str(&b, "address", "Bygaden 1, 4660 Store Heddinge");
+	test_body_str(&b, "signup", "https://example.org/gaatur?x=1;y=2");
+	test_body_str(&b, "recurrence", "FREQ=WEEKLY;UNTIL=20260630T170000Z");
+	loc = test_body_array(&b, "location", 2);
+	loc[0].type = loc[1].type = TV_UINT;
+	loc[0].u = 55461200;
+	loc[1].u = 12182300;
+	interests = test_body_array(&b, "interests", 2);
+	tv_set_str(&interests[0], "miljoe", 6);
+	tv_set_str(&interests[1], "hunde;katte", 11);
 	u = calendar(&r, &b, "da");
 	ASSERT(strstr(u, "\nLOCATION:Bygaden 1\\, 4660 Store Heddinge\n"));
 	ASSERT(strstr(u, "\nGEO:55.461200;12.182300\n"));
@@ -418,13 +373,13 @@ TEST(place_categories_url_rrule)
 TEST(unsafe_recurrence_and_signup_stay_text)
 {
 	struct tv_record r = record(1, 1800000000000000ull);
-	struct body b = { 0 };
+	struct test_body b = { 0 };
 	char *u;
 
-	put_str(&b, "title", "x");
-	put_str(&b, "start", "2026-01-02");
-	put_str(&b, "recurrence", "FREQ=DAILY\r\nATTACH:http://evil");
-	put_str(&b, "signup", "kasserer@example.org");
+	test_body_str(&b, "title", "x");
+	test_body_str(&b, "start", "2026-01-02");
+	test_body_str(&b, "recurrence", "FREQ=DAILY\r\nATTACH:http://evil");
+	test_body_str(&b, "signup", "kasserer@example.org");
 	u = calendar(&r, &b, "en");
 	ASSERT(strstr(u, "RRULE:FREQ=DAILY") == NULL);
 	ASSERT(strstr(u, "\nATTACH") == NULL);
@@ -436,10 +391,10 @@ TEST(unsafe_recurrence_and_signup_stay_text)
 TEST(event_without_start)
 {
 	struct tv_record r = record(1, 1);
-	struct body b = { 0 };
+	struct test_body b = { 0 };
 	struct tv_buf buf;
 
-	put_str(&b, "title", "x");
+	test_body_str(&b, "title", "x");
 	tv_buf_init(&buf, 0);
 	ASSERT_EQ(tv_ical_event(&buf, &r, &b.map, "en"), TV_ESCHEMA);
 	ASSERT_EQ(buf.len, 0);
@@ -449,14 +404,14 @@ TEST(event_without_start)
 TEST(out_of_memory)
 {
 	struct tv_record r = record(1, 1800000000000000ull);
-	struct body b = { 0 };
+	struct test_body b = { 0 };
 	struct tv_buf buf;
 	int rc;
 
-	put_str(&b, "title", "Fællesspisning i forsamlingshuset");
-	put_str(&b, "description", "Medbring selv service.");
-	put_uint(&b, "price", 50);
-	put_str(&b, "start", "2026-02-05");
+	test_body_str(&b, "title", "Fællesspisning i forsamlingshuset");
+	test_body_str(&b, "description", "Medbring selv service.");
+	test_body_uint(&b, "price", 50);
+	test_body_str(&b, "start", "2026-02-05");
 	for (long n = 0;; n++) {
 		tv_buf_init(&buf, 0);
 		fault_fail_after(n);
