@@ -242,7 +242,8 @@ ctl_op_events(struct ctl_req *req)
 		    "%s", tv_strerror(rc));
 		return rc;
 	}
-	qsort(e->hits, e->n, sizeof(*e->hits), hit_cmp);
+	if (e->n > 1)	/* qsort takes no NULL, even for no items */
+		qsort(e->hits, e->n, sizeof(*e->hits), hit_cmp);
 	rc = events_more(req);
 	if (rc > 0)
 		req->more = events_more;
