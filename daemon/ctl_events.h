@@ -1,4 +1,4 @@
-/* The control op `events`: events of every area in a time window (PROTOCOL.md §8). */
+/* The control op `events`: every area's events in a window (PROTOCOL.md §8). */
 #ifndef TVAERS_DAEMON_CTL_EVENTS_H
 #define TVAERS_DAEMON_CTL_EVENTS_H
 

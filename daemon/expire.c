@@ -149,7 +149,8 @@ expire_open(struct tvaersd *d, struct expire **out)
 		return rc;
 	}
 	e->timer.data = e;
-	if ((rc = uv_timer_start(&e->timer, on_timer, SWEEP_MS, SWEEP_MS)) != 0) {
+	rc = uv_timer_start(&e->timer, on_timer, SWEEP_MS, SWEEP_MS);
+	if (rc != 0) {
 		expire_close(e);
 		return rc;
 	}

@@ -18,7 +18,7 @@ struct expire;
 
 /* Sweeps every hour on d->loop. Returns 0 or a libuv error. */
 int expire_open(struct tvaersd *d, struct expire **out);
-/* Stops the sweeps; the state is freed in the timer's close callback. NULL is fine. */
+/* Stops the sweeps; frees the state in the timer's close callback; NULL: no-op. */
 void expire_close(struct expire *e);
 /*
  * Deletes every expired event held now, in one durable transaction with the

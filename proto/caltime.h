@@ -50,7 +50,7 @@ bool tv_date_wire(const uint8_t *s, size_t len, int64_t *y, int *m, int *d);
  * bytes read (0 if none is a date): the caller checks what follows.
  */
 size_t tv_date_read(const char *s, size_t len, int64_t *y, int *m, int *d);
-/* Reads exactly n ASCII digits; returns -1 if any is not a digit (proto-private). */
+/* Reads exactly n ASCII digits; -1 if any is not a digit (proto-private). */
 int64_t tv__digits(const char *s, size_t n);
 
 #endif

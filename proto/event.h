@@ -22,10 +22,12 @@
 struct tv_event_span {
 	bool is_all_day;	/* dates, not times: start_day .. end_day */
 	bool has_end;		/* an end after the start was given */
-	int64_t start;		/* seconds UTC; all day: 00:00 Copenhagen time of start_day */
-	int64_t end;		/* seconds UTC, exclusive; start if !has_end and not all day */
-	int64_t start_day;	/* all day: first day (days since 1970-01-01) */
-	int64_t end_day;	/* all day: the day after the last one (exclusive) */
+	/* Seconds UTC; all day: 00:00 Copenhagen time of start_day. */
+	int64_t start;
+	/* Seconds UTC, exclusive; without an end (not all day): start. */
+	int64_t end;
+	int64_t start_day;	/* all day: days since 1970-01-01 */
+	int64_t end_day;	/* all day: the day after the last one */
 	int64_t series_end;	/* end of the last occurrence: end, a
 				 * recurrence's UNTIL, or TV_EVENT_FOREVER */
 };
@@ -54,7 +56,7 @@ bool tv_event_rrule(const char *s, size_t len, int64_t *out_until);
  */
 int tv_event_expiry(const struct tv_value *body, int keep_months,
     int64_t *out);
-/* True if the event of body has expired at now (false if body is unreadable). */
+/* True if the event of body has expired at now (false if unreadable). */
 bool tv_event_is_expired(const struct tv_value *body, int keep_months,
     int64_t now);
 /*
