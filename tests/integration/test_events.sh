@@ -71,6 +71,10 @@ expect_fail 2 tv "$A" events --from "$Y-07-06" --to "$Y-07-01"
 expect_fail 2 tv "$A" events --out "$TEST_TMP/x.ics"
 expect_fail 2 tv "$A" events --bogus
 
+# The op itself without arguments: every event held, no window.
+"$CTLPOKE" "$A/control.sock" op events | grep -q '^end 0' ||
+	fail "events without arguments"
+
 # Past events are not written (they would expire at once).
 expect_fail 1 tv "$A" add event --title "Gammelt" --start 2001-01-01
 assert_contains "$TEST_TMP/stderr" "months ago"
