@@ -58,6 +58,20 @@ int cmd_show(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 
+/*
+ * Takes an option's value: --opt VALUE or --opt=VALUE. NULL if argv[*i] is
+ * another option, or (with *out_rc set to EXIT_USAGE and said) no value.
+ */
+const char *cli_opt_value(const char *cmd, int argc, char **argv, int *i,
+    const char *name, int *out_rc);
+/* Writes path atomically: returns the temporary file (mode 0600) to fill, or NULL. */
+FILE *cli_atomic_open(const char *path, char **out_tmp);
+/* Finishes an atomic write: data on disk, then renamed into place; 0 or -1 (errno). */
+int cli_atomic_commit(FILE *f, const char *tmp, const char *path);
+
+/* cmd_events.c */
+int cmd_events(struct cli *c, int argc, char **argv);
+
 /* cmd_peers.c */
 int cmd_peers(struct cli *c, int argc, char **argv);
 int cmd_invite(struct cli *c, int argc, char **argv);

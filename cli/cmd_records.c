@@ -854,9 +854,8 @@ listing_run(struct cli *c, struct listing *l, const char *op,
 	return rc;
 }
 
-/* Takes an option's value: --opt VALUE or --opt=VALUE; NULL if argv[*i] is another option. */
-static const char *
-opt_value(const char *cmd, int argc, char **argv, int *i, const char *name,
+const char *
+cli_opt_value(const char *cmd, int argc, char **argv, int *i, const char *name,
     int *out_rc)
 {
 	size_t n = strlen(name);
@@ -928,10 +927,10 @@ cmd_list(struct cli *c, int argc, char **argv)
 		} else if (cli_is_help(argv[i])) {
 			cli_help_cmd(cli_cmd_find("list"), stdout);
 			return cli_flush();
-		} else if ((v = opt_value("list", argc, argv, &i, "--status",
+		} else if ((v = cli_opt_value("list", argc, argv, &i, "--status",
 		    &rc)) != NULL) {
 			status = v;
-		} else if ((v = opt_value("list", argc, argv, &i,
+		} else if ((v = cli_opt_value("list", argc, argv, &i,
 		    "--interests", &rc)) != NULL) {
 			interests = v;
 		} else if (rc != 0) {
@@ -990,9 +989,8 @@ cmd_list(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
-/* Writes path atomically: returns the temporary file to fill, or NULL. */
-static FILE *
-atomic_open(const char *path, char **out_tmp)
+FILE *
+cli_atomic_open(const char *path, char **out_tmp)
 {
 	size_t n = strlen(path) + sizeof(".tmp.XXXXXX");
 	char *tmp = xmalloc(n);
@@ -1017,9 +1015,8 @@ atomic_open(const char *path, char **out_tmp)
 	return f;
 }
 
-/* Finishes an atomic write: data on disk, then renamed into place. */
-static int
-atomic_commit(FILE *f, const char *tmp, const char *path)
+int
+cli_atomic_commit(FILE *f, const char *tmp, const char *path)
 {
 	char *dir, *slash;
 	int fd;
@@ -1063,7 +1060,7 @@ cmd_export(struct cli *c, int argc, char **argv)
 		} else if (cli_is_help(argv[i])) {
 			cli_help_cmd(cli_cmd_find("export"), stdout);
 			return cli_flush();
-		} else if ((v = opt_value("export", argc, argv, &i, "--out",
+		} else if ((v = cli_opt_value("export", argc, argv, &i, "--out",
 		    &rc)) != NULL) {
 			path = v;
 		} else if (rc != 0) {
@@ -1076,7 +1073,7 @@ cmd_export(struct cli *c, int argc, char **argv)
 	if (path != NULL) {
 		if (*path == 0)
 			return cli_usage_err("export", "--out needs a file name");
-		if ((f = atomic_open(path, &tmp)) == NULL) {
+		if ((f = cli_atomic_open(path, &tmp)) == NULL) {
 			cli_err("cannot create a file beside %s: %s. Choose "
 			    "another --out.", path, strerror(errno));
 			return EXIT_REFUSED;
@@ -1087,7 +1084,7 @@ cmd_export(struct cli *c, int argc, char **argv)
 	out_set_file(NULL);
 	if (f == NULL)
 		return rc;
-	if (rc == 0 && atomic_commit(f, tmp, path) != 0) {
+	if (rc == 0 && cli_atomic_commit(f, tmp, path) != 0) {
 		cli_err("cannot write %s: %s. Nothing was exported; free some "
 		    "space or choose another --out.", path, strerror(errno));
 		rc = EXIT_REFUSED;

@@ -139,6 +139,32 @@ static const struct cmd cmds[] = {
 	    "reconciliations, records stored or refused, blocks. With LEVEL\n"
 	    "(error, warn, info, debug or verbose), sets the daemon's log level\n"
 	    "until it restarts instead.\n", true },
+	{ "events", cmd_events,
+	    "[--from DATE] [--to DATE] [--ical [--out FILE]]",
+	    "coming events of every area held here, or an iCalendar file",
+	    "Lists the events this daemon holds, its own and other areas', that\n"
+	    "are on from --from (default today) to --to (the whole day\n"
+	    "included; default: no end), in order of start, in Danish time:\n"
+	    "date, time, title, area and place. Cancelled events are listed\n"
+	    "as such; deleted and expired ones are gone. With --json, an array\n"
+	    "with ISO 8601 start and end, status, place and address.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --from DATE  first day (YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY)\n"
+	    "  --to DATE    last day\n"
+	    "  --ical       write an iCalendar (RFC 5545) file instead, for\n"
+	    "               phone and desktop calendars: times in\n"
+	    "               Europe/Copenhagen, all-day events as dates,\n"
+	    "               cancelled ones as STATUS:CANCELLED; each event keeps\n"
+	    "               its UID, so importing it again updates it\n"
+	    "  --out FILE   with --ical: write FILE (atomically) not stdout\n"
+	    "\n"
+	    "Past events expire: 12 months after their end (tvaersd's\n"
+	    "event_keep_months) every area deletes them.\n"
+	    "\n"
+	    "Example:\n"
+	    "  tvaers events --from 01-12-2025 --ical --out arrangementer.ics\n",
+	    true },
 	{ "municipalities", cmd_municipalities, "",
 	    "the municipality codes (built in; no daemon needed)",
 	    "Lists Denmark's municipalities: code, name and region. Fields of\n"

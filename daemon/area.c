@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "err.h"
+#include "event.h"
 #include "kinds.h"
 #include "record.h"
 
@@ -167,6 +168,26 @@ list_fields(const struct tv_kind *k, char *out, size_t outlen)
 }
 
 /*
+ * PROTOCOL.md §6.18: an event already past its expiry would be deleted by
+ * the next sweep and dropped by every peer, so it is not written at all.
+ */
+static int
+refuse_expired(const struct area *a, const struct tv_kind *k,
+    const struct tv_value *map, char *errbuf, size_t errlen)
+{
+	int months = a->event_keep_months > 0 ? a->event_keep_months :
+	    TV_EVENT_KEEP_MONTHS;
+
+	if (strcmp(k->name, "event") != 0 ||
+	    !tv_event_is_expired(map, months, (int64_t)(now_us() / 1000000)))
+		return 0;
+	snprintf(errbuf, errlen, "this event ended more than %d months ago "
+	    "(or its expires has passed), so every area would delete it at "
+	    "once; check start, end and expires", months);
+	return TV_EEXPIRED;
+}
+
+/*
  * Builds the canonical body of kind k: the pairs of old (a map, or NULL)
  * with the fields given as CLI text replaced, added or (empty text)
  * removed. Returns 0 and the encoded body in *out (caller frees).
@@ -252,7 +273,8 @@ build_body(struct area *a, const struct tv_kind *k, const struct tv_value *old,
 	map->type = TV_MAP;
 	map->len = (uint32_t)n;
 	map->items = pairs;
-	if ((rc = tv_kind_validate(k, map, errbuf, errlen)) != 0)
+	if ((rc = tv_kind_validate(k, map, errbuf, errlen)) != 0 ||
+	    (rc = refuse_expired(a, k, map, errbuf, errlen)) != 0)
 		goto out;
 	tv_w_init(&w, TV_RECORD_MAX);
 	if ((rc = tv_encode(&w, map)) != 0) {

@@ -29,6 +29,7 @@ struct area {
 	area_written_cb *on_written;	/* NULL: nobody listens */
 	void *on_written_arg;
 	struct store *store;	/* borrowed */
+	int event_keep_months;	/* events expired by it are refused; 0: 12 */
 	char id_text[TV_AREA_TEXT_LEN + 1];
 };
 

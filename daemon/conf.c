@@ -43,6 +43,7 @@
 #include <ini.h>
 #include <utf8proc.h>
 
+#include "event.h"
 #include "invite.h"
 #include "kinds.h"
 
@@ -97,6 +98,7 @@ enum {
 	OPT_DATA_DIR,
 	OPT_CONTROL_SOCKET,
 	OPT_LOG_LEVEL,
+	OPT_EVENT_KEEP,
 	OPT_AREA_NAME,
 	OPT_AREA_KIND,
 	OPT_MUNICIPALITY,
@@ -151,6 +153,13 @@ static const struct conf_option options[OPT_COUNT] = {
 		"daemon", "log_level", CONF_LOG_LEVEL, 0, 0, "info", "info",
 		true, "how much to log: error, warn, info or debug",
 		offsetof(struct conf, log_level), NULL,
+	},
+	[OPT_EVENT_KEEP] = {
+		"daemon", "event_keep_months", CONF_INT, 1,
+		TV_EVENT_KEEP_MONTHS_MAX, "12", "12", true,
+		"months after an event's end that it is kept; then every store "
+		"drops it (keep the federation's value)",
+		offsetof(struct conf, event_keep_months), &plain_ints,
 	},
 	[OPT_AREA_NAME] = {
 		"area", "name", CONF_TEXT, 0, 120, NULL,

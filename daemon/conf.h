@@ -18,6 +18,7 @@ struct conf {
 	char *data_dir;		/* [daemon] data_dir: database, key, socket */
 	char *control_socket;	/* [daemon] control_socket; default DATA_DIR/control.sock */
 	enum log_level log_level; /* [daemon] log_level */
+	int event_keep_months;	/* [daemon] event_keep_months: then events expire */
 	char *area_name;	/* [area] name; NULL: keep what the record says */
 	char *area_kind;	/* [area] kind: an area kind code or label; NULL: keep */
 	int municipality;	/* [area] municipality code; 0: keep */

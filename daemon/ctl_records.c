@@ -1,6 +1,7 @@
 #include "ctl_records.h"
 #include "ctl_peers.h"
 #include "ctl_areas.h"
+#include "ctl_events.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -441,6 +442,7 @@ static const struct {
 	{ "block", ctl_op_block },
 	{ "unblock", ctl_op_unblock },
 	{ "log", ctl_op_log },
+	{ "events", ctl_op_events },
 };
 
 ctl_handler_fn *

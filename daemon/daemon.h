@@ -16,6 +16,7 @@
 #include "store.h"
 
 struct control;
+struct expire;
 struct net;
 
 /* What sync has done since the daemon started (PROTOCOL.md §12). */
@@ -34,6 +35,7 @@ struct tvaersd {
 	struct control *control;
 	struct net *net;
 	struct sync_totals sync;
+	struct expire *expire;	/* the hourly sweep of expired events */
 	time_t started;
 	bool log_level_fixed;	/* -l or -v given: SIGHUP keeps the level */
 };

@@ -18,6 +18,7 @@
 #include "control.h"
 #include "daemon.h"
 #include "err.h"
+#include "expire.h"
 #include "keyfile.h"
 #include "log.h"
 #include "net.h"
@@ -97,6 +98,7 @@ apply_profile(struct tvaersd *d)
 static void
 reload(struct tvaersd *d)
 {
+	uint64_t expired;
 	char errbuf[512];
 	struct conf fresh;
 	int rc;
@@ -131,11 +133,14 @@ reload(struct tvaersd *d)
 	d->conf.target_peers = fresh.target_peers;
 	free(d->conf.advertise);
 	d->conf.advertise = fresh.advertise;
+	d->conf.event_keep_months = fresh.event_keep_months;
+	d->area.event_keep_months = fresh.event_keep_months;
 	fresh.area_name = fresh.area_kind = fresh.advertise = NULL;
 	conf_free(&fresh);
 	apply_profile(d);
 	net_profile_changed(d->net);
 	log_info("config: reloaded %s", d->conf_path);
+	expire_sweep(d, &expired);	/* the keep period may be shorter now */
 }
 
 static void
@@ -153,6 +158,8 @@ on_signal(uv_signal_t *h, int signum)
 	s->d->control = NULL;
 	net_close(s->d->net);
 	s->d->net = NULL;
+	expire_close(s->d->expire);
+	s->d->expire = NULL;
 	uv_close((uv_handle_t *)&s->term, NULL);
 	uv_close((uv_handle_t *)&s->intr, NULL);
 	uv_close((uv_handle_t *)&s->hup, NULL);
@@ -203,6 +210,7 @@ main(int argc, char **argv)
 	const char *listen_flag = NULL;
 	bool check = false, verbose = false, key_created;
 	enum log_level level;
+	uint64_t expired;
 	int ch, rc, pid_fd;
 	pid_t owner;
 	char *dir;
@@ -319,12 +327,16 @@ main(int argc, char **argv)
 	area_init(&d.area, &kp, d.store);
 	d.area.on_written = sync_area_written;
 	d.area.on_written_arg = &d;
+	d.area.event_keep_months = d.conf.event_keep_months;
 	tv_keypair_wipe(&kp);
 	apply_profile(&d);
+	expire_sweep(&d, &expired);	/* before anything is served */
 
 	/* Stage 4: the loop, the control socket, the signals. */
 	d.loop = uv_default_loop();
 	d.started = time(NULL);
+	if ((rc = expire_open(&d, &d.expire)) != 0)
+		fatalx("expire: %s", uv_strerror(rc));
 	if (control_open(&d, d.conf.control_socket, &d.control, errbuf,
 	    sizeof(errbuf)) != 0) {
 		uv_run(d.loop, UV_RUN_NOWAIT);

@@ -77,6 +77,7 @@ enum stmt_id {
 	ST_BLOCK_PURGE,
 	ST_UNBLOCK,
 	ST_IS_BLOCKED,
+	ST_DELETE,
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
@@ -119,6 +120,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_BLOCK_PURGE] = "DELETE FROM records WHERE origin = ?",
 	[ST_UNBLOCK] = "DELETE FROM blocked WHERE origin = ?",
 	[ST_IS_BLOCKED] = "SELECT 1 FROM blocked WHERE origin = ?",
+	[ST_DELETE] = "DELETE FROM records WHERE origin = ? AND id = ?",
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
@@ -917,4 +919,66 @@ store_areas(struct store *s, store_area_cb *cb, void *arg)
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : sqlite_err(rc);
+}
+
+int
+store_delete(struct store *s, const struct store_key *keys, size_t n,
+    uint64_t *out_deleted)
+{
+	sqlite3_stmt *st = s->stmt[ST_DELETE];
+	uint64_t deleted = 0;
+	int rc = SQLITE_DONE;
+
+	*out_deleted = 0;
+	if (n == 0)
+		return 0;
+	if ((rc = exec_simple(s, ST_BEGIN)) != 0)
+		return rc;
+	rc = SQLITE_DONE;
+	for (size_t i = 0; i < n && rc == SQLITE_DONE; i++) {
+		sqlite3_bind_blob(st, 1, keys[i].origin, TV_PK_LEN,
+		    SQLITE_STATIC);
+		sqlite3_bind_blob(st, 2, keys[i].id, TV_ID_LEN, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		deleted += (uint64_t)sqlite3_changes(s->db);
+	}
+	if (rc != SQLITE_DONE || (rc = exec_simple(s, ST_COMMIT)) != 0) {
+		rc = rc > 0 ? sqlite_err(rc) : rc;
+		exec_simple(s, ST_ROLLBACK);
+		return rc;
+	}
+	/* As store_block: the deleted bytes must leave the WAL too. */
+	if (deleted > 0)
+		sqlite3_wal_checkpoint_v2(s->db, NULL,
+		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	*out_deleted = deleted;
+	return 0;
+}
+
+int
+store_delete_older(struct store *s, const struct tv_record *r)
+{
+	sqlite3_stmt *st = s->stmt[ST_GET_VERSION];
+	struct store_key key;
+	uint64_t deleted;
+	bool is_older;
+	int rc;
+
+	sqlite3_bind_blob(st, 1, r->origin, TV_PK_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, r->id, TV_ID_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	is_older = rc == SQLITE_ROW && sqlite3_column_bytes(st, 1) ==
+	    TV_HASH_LEN && tv_record_cmp(r->timestamp, r->hash,
+	    (uint64_t)sqlite3_column_int64(st, 0),
+	    sqlite3_column_blob(st, 1)) > 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sqlite_err(rc);
+	if (!is_older)
+		return 0;
+	memcpy(key.origin, r->origin, TV_PK_LEN);
+	memcpy(key.id, r->id, TV_ID_LEN);
+	rc = store_delete(s, &key, 1, &deleted);
+	return rc < 0 ? rc : deleted > 0;
 }

@@ -180,6 +180,25 @@ typedef int store_area_cb(void *arg, const struct store_area *a);
 /* Walks every origin with records or a block, in origin order. Returns 0,
  * cb's value or an error. */
 int store_areas(struct store *s, store_area_cb *cb, void *arg);
+/* The key of one item: (origin, id). */
+struct store_key {
+	uint8_t origin[TV_PK_LEN];
+	uint8_t id[TV_ID_LEN];
+};
+/*
+ * Deletes the items of keys outright (no tombstone: expired events,
+ * PROTOCOL.md §6.18) in one durable transaction, then truncates the WAL so
+ * the bytes leave the files. *out_deleted counts the rows that were there.
+ * Returns 0 or an error (then none is deleted).
+ */
+int store_delete(struct store *s, const struct store_key *keys, size_t n,
+    uint64_t *out_deleted);
+/*
+ * Deletes the held version of r's item if r is newer (PROTOCOL.md §4.1),
+ * as store_delete does. Returns 1 if one was deleted, 0 if none is held or
+ * the held one is not older, or a negative error.
+ */
+int store_delete_older(struct store *s, const struct tv_record *r);
 /* Returns SQLite's message for the last failure, for logs. */
 const char *store_errmsg(struct store *s);
 

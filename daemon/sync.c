@@ -12,6 +12,7 @@
 #include "canon.h"
 #include "daemon.h"
 #include "err.h"
+#include "expire.h"
 #include "intake.h"
 #include "kinds.h"
 #include "log.h"
@@ -420,8 +421,9 @@ store_checked(struct tvaersd *d, struct peer *p, struct intake *in)
 	for (size_t i = 0; i < in->n; i++) {
 		if (store_is_blocked(d->store, in->recs[i].origin))
 			blocked++;
-		else
+		else if (!expire_drops(d, &in->recs[i]))
 			in->recs[n++] = in->recs[i];
+		/* else an expired event (PROTOCOL.md §12.3) */
 	}
 	if (n > 0 && (rc = store_put_replicated(d->store, in->recs, n, stored,
 	    &nstored)) != 0) {

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caltime.h"
 #include "err.h"
 #include "ids.h"
 #include "kinds_data.h"
@@ -786,7 +787,7 @@ is_money(const struct tv_field *f)
 	    strcmp(f->name, "amount_granted") == 0;
 }
 
-/* The document hash is text of 64 lower-case hex digits (BLAKE2b-256). */
+/* The document hash is text of 64 lower-case hex tv__digits (BLAKE2b-256). */
 static bool
 is_hash(const struct tv_field *f)
 {
@@ -810,182 +811,6 @@ sub_schema(const struct tv_field *f, size_t *out_n)
 		*out_n = 0;
 		return NULL;
 	}
-}
-
-/* ---- Dates and Copenhagen time ----------------------------------------- */
-
-static bool
-is_leap(int64_t y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int
-month_days(int64_t y, int m)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-
-	return m == 2 && is_leap(y) ? 29 : days[m - 1];
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-static int64_t
-floor_div(int64_t a, int64_t b)
-{
-	return a / b - (a % b != 0 && (a < 0) != (b < 0));
-}
-
-/* Seconds UTC of 01:00 UTC on the last Sunday of a month (EU summer time rule). */
-static int64_t
-last_sunday_0100(int64_t y, int m)
-{
-	int64_t day = days_from_civil(y, m, month_days(y, m));
-	int64_t wd = ((day + 4) % 7 + 7) % 7;	/* 0 = Sunday; 1970-01-01 was a Thursday */
-	return (day - wd) * 86400 + 3600;
-}
-
-/*
- * True if Denmark keeps summer time (CEST, UTC+2) at t seconds UTC: from
- * 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of
- * October (EU rule since 1996). proto has no time zone database.
- */
-static bool
-is_summer(int64_t t)
-{
-	int64_t y;
-	int m, d;
-
-	civil_from_days(floor_div(t, 86400), &y, &m, &d);
-	return t >= last_sunday_0100(y, 3) && t < last_sunday_0100(y, 10);
-}
-
-/*
- * Turns a Copenhagen wall-clock time (given as seconds as if it were UTC)
- * into seconds UTC. In the autumn hour that happens twice the first (summer
- * time) is taken; the spring hour that never happens is an error (false).
- */
-static bool
-local_to_utc(int64_t local, int64_t *out)
-{
-	int64_t summer = local - 7200, winter = local - 3600;
-
-	if (is_summer(summer)) {
-		*out = summer;
-		return true;
-	}
-	if (!is_summer(winter)) {
-		*out = winter;
-		return true;
-	}
-	return false;
-}
-
-static int64_t
-utc_to_local(int64_t t)
-{
-	return t + (is_summer(t) ? 7200 : 3600);
-}
-
-/* Reads exactly n digits; returns -1 if any is not a digit. */
-static int64_t
-digits(const char *s, size_t n)
-{
-	int64_t v = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
-/* Checks the wire form "YYYY-MM-DD" and that it names a real day. */
-static bool
-wire_date(const uint8_t *s, size_t len, int64_t *y, int *m, int *d)
-{
-	const char *p = (const char *)s;
-
-	if (len != 10 || p[4] != '-' || p[7] != '-')
-		return false;
-	int64_t yy = digits(p, 4), mm = digits(p + 5, 2), dd = digits(p + 8, 2);
-	if (yy < 0 || mm < 1 || mm > 12 || dd < 1 || dd > month_days(yy, (int)mm))
-		return false;
-	*y = yy;
-	*m = (int)mm;
-	*d = (int)dd;
-	return true;
-}
-
-/*
- * Reads a date as people type it: YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY (day
- * and month may have one digit in the latter two). Returns the number of
- * bytes read (0 if none): the caller checks what follows.
- */
-static size_t
-read_date(const char *s, size_t len, int64_t *y, int *m, int *d)
-{
-	size_t i = 0;
-	int64_t part[3];
-	size_t plen[3];
-	char sep = 0;
-
-	for (int k = 0; k < 3; k++) {
-		size_t start = i;
-		while (i < len && s[i] >= '0' && s[i] <= '9' && i - start < 4)
-			i++;
-		plen[k] = i - start;
-		if (plen[k] == 0)
-			return 0;
-		part[k] = digits(s + start, plen[k]);
-		if (k < 2) {
-			if (i >= len || (s[i] != '-' && s[i] != '.'))
-				return 0;
-			if (k == 1 && s[i] != sep)
-				return 0;
-			sep = s[i++];
-		}
-	}
-	if (plen[0] == 4 && sep == '-' && plen[1] == 2 && plen[2] == 2) {
-		*y = part[0];
-		*m = (int)part[1];
-		*d = (int)part[2];
-	} else if (plen[2] == 4 && plen[0] <= 2 && plen[1] <= 2) {
-		*y = part[2];
-		*m = (int)part[1];
-		*d = (int)part[0];
-	} else {
-		return 0;
-	}
-	if (*m < 1 || *m > 12 || *d < 1 || *d > month_days(*y, *m))
-		return 0;
-	return i;
 }
 
 /* ---- Validation -------------------------------------------------------- */
@@ -1077,7 +902,7 @@ check_date(const char *what, const struct tv_value *v, char *errbuf,
 	if (v->type != TV_STR)
 		return fail(errbuf, errlen, "%s: expected a date "
 		    "\"YYYY-MM-DD\", got %s", what, type_name(v));
-	if (!wire_date(v->bytes, v->len, &y, &m, &d))
+	if (!tv_date_wire(v->bytes, v->len, &y, &m, &d))
 		return fail(errbuf, errlen, "%s: '%s' is not a date "
 		    "YYYY-MM-DD", what, show(v->bytes, v->len).s);
 	if (y < YEAR_MIN || y > YEAR_MAX)
@@ -1279,7 +1104,7 @@ check_value(const struct tv_field *f, const struct tv_value *v,
 		if (v->type != TV_STR)
 			return fail(errbuf, errlen, "%s: expected 8 digits as "
 			    "text, got %s", what, type_name(v));
-		if (v->len != 8 || digits((const char *)v->bytes, 8) < 0)
+		if (v->len != 8 || tv__digits((const char *)v->bytes, 8) < 0)
 			return fail(errbuf, errlen, "%s: '%s' is not 8 digits",
 			    what, show(v->bytes, v->len).s);
 		/* PROTOCOL.md §6.5: weights 2,7,6,5,4,3,2,1, sum divisible by 11. */
@@ -1815,7 +1640,7 @@ read_date_text(const char *s, size_t len, char out[11])
 	int64_t y;
 	int m, d;
 
-	if (read_date(s, len, &y, &m, &d) != len || y < 0 || y > 9999)
+	if (tv_date_read(s, len, &y, &m, &d) != len || y < 0 || y > 9999)
 		return false;
 	snprintf(out, 11, "%04d-%02d-%02d", (int)y, m, d);
 	return true;
@@ -1836,11 +1661,11 @@ read_time(const char *s, size_t len, int64_t *out, char date[11])
 	size_t i;
 	bool utc = false;
 
-	if (len > 0 && len <= 12 && digits(s, len) >= 0) {
-		*out = digits(s, len);
+	if (len > 0 && len <= 12 && tv__digits(s, len) >= 0) {
+		*out = tv__digits(s, len);
 		return TIME_OK;
 	}
-	i = read_date(s, len, &y, &m, &d);
+	i = tv_date_read(s, len, &y, &m, &d);
 	if (i == 0 || y < 0 || y > 9999)
 		return TIME_BAD;
 	if (i == len) {
@@ -1862,24 +1687,24 @@ read_time(const char *s, size_t len, int64_t *out, char date[11])
 		i++;
 	if (i == h0 || i >= len || (s[i] != ':' && s[i] != '.'))
 		return TIME_BAD;
-	hh = digits(s + h0, i - h0);
+	hh = tv__digits(s + h0, i - h0);
 	i++;
-	if (len - i < 2 || (mm = digits(s + i, 2)) < 0)
+	if (len - i < 2 || (mm = tv__digits(s + i, 2)) < 0)
 		return TIME_BAD;
 	i += 2;
 	if (i < len) {
-		if (s[i] != ':' || len - i != 3 || (ss = digits(s + i + 1, 2)) < 0)
+		if (s[i] != ':' || len - i != 3 || (ss = tv__digits(s + i + 1, 2)) < 0)
 			return TIME_BAD;
 		i = len;
 	}
 	if (hh > 23 || mm > 59 || ss > 59)
 		return TIME_BAD;
-	v = days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss;
+	v = tv_days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss;
 	if (utc) {
 		*out = v;
 		return TIME_OK;
 	}
-	return local_to_utc(v, out) ? TIME_OK : TIME_GAP;
+	return tv_cph_local_to_utc(v, out) ? TIME_OK : TIME_GAP;
 }
 
 /* Reads a reference "<area>:<id>", "<area>:" or "<area>" (an area profile). */
@@ -1981,7 +1806,7 @@ parse_municipality(const char *what, const char *s, size_t len,
 		size_t z = 0;
 		while (z + 1 < i && s[z] == '0')
 			z++;
-		int64_t code = i - z > 6 ? 999999 : digits(s + z, i - z);
+		int64_t code = i - z > 6 ? 999999 : tv__digits(s + z, i - z);
 		const char *rest = s + i;
 		size_t rlen = len - i;
 		trim(&rest, &rlen);
@@ -2614,9 +2439,9 @@ put_time(struct fmt *o, const struct tv_value *v)
 		return;
 	}
 	value_int(v, &t);
-	t = utc_to_local(t);
-	int64_t day = floor_div(t, 86400), sec = t - day * 86400;
-	civil_from_days(day, &y, &m, &d);
+	t = tv_cph_utc_to_local(t);
+	int64_t day = tv_floor_div(t, 86400), sec = t - day * 86400;
+	tv_civil_from_days(day, &y, &m, &d);
 	putf(o, "%04lld-%02d-%02d %02lld:%02lld", (long long)y, m, d,
 	    (long long)(sec / 3600), (long long)(sec / 60 % 60));
 	if (sec % 60 != 0)

@@ -759,6 +759,7 @@ TEST(print_help)
 	ASSERT_CONTAINS(text, "[daemon] data_dir");
 	ASSERT_CONTAINS(text, "[daemon] control_socket");
 	ASSERT_CONTAINS(text, "[daemon] log_level");
+	ASSERT_CONTAINS(text, "[daemon] event_keep_months");
 	ASSERT_CONTAINS(text, "[area] name");
 	ASSERT_CONTAINS(text, "[area] kind");
 	ASSERT_CONTAINS(text, "[area] municipality");
@@ -766,7 +767,7 @@ TEST(print_help)
 	ASSERT_CONTAINS(text, "default: info");
 	for (const char *p = text; *p; p++)
 		lines += *p == '\n';
-	ASSERT_EQ(lines, 10);	/* one line per option */
+	ASSERT_EQ(lines, 11);	/* one line per option */
 	free(text);
 }
 

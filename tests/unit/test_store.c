@@ -364,6 +364,60 @@ TEST(replicated_batches_and_blocks)
 		free(raw[n]);
 }
 
+/* store_delete and store_delete_older: expired events leave no trace. */
+TEST(delete_outright)
+{
+	struct tv_keypair kp;
+	struct tv_record r, older;
+	struct store_key keys[2];
+	char path[256], wal[300];
+	uint8_t id1[TV_ID_LEN] = { 1 }, id2[TV_ID_LEN] = { 2 };
+	uint8_t *raw, *raw_old, *got;
+	uint64_t deleted;
+	size_t len, got_len;
+	struct store *s = open_fresh(path, sizeof(path));
+
+	tv_keypair_generate(&kp);
+	raw = make(&kp, "association", id1, 100, "Delete Me Qxz", &len, &r);
+	ASSERT_EQ(store_put(s, &r, false), 1);
+	free(raw);
+	memcpy(keys[0].origin, kp.pk, TV_PK_LEN);
+	memcpy(keys[0].id, id1, TV_ID_LEN);
+	memcpy(keys[1].origin, kp.pk, TV_PK_LEN);
+	memcpy(keys[1].id, id2, TV_ID_LEN);	/* not held: not counted */
+	ASSERT_EQ(store_delete(s, keys, 2, &deleted), 0);
+	ASSERT_EQ(deleted, 1);
+	ASSERT_EQ(store_get(s, kp.pk, id1, &got, &got_len, NULL),
+	    TV_ENOTFOUND);
+	ASSERT_EQ(store_delete(s, keys, 0, &deleted), 0);
+	ASSERT_EQ(deleted, 0);
+	/* No tombstone is left, and the bytes are gone while the store is open. */
+	{
+		struct store_key k;	/* id1's text starts with "a" */
+		ASSERT_EQ(store_resolve(s, NULL, "a", k.origin, k.id),
+		    TV_ENOTFOUND);
+	}
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	ASSERT(!file_contains(path, "Delete Me Qxz"));
+	ASSERT(!file_contains(wal, "Delete Me Qxz"));
+
+	/* delete_older: only a held version that r supersedes goes. */
+	raw_old = make(&kp, "association", id2, 200, "Held", &len, &older);
+	ASSERT_EQ(store_put(s, &older, false), 1);
+	ASSERT_EQ(store_delete_older(s, &older), 0);	/* equal: kept */
+	raw = make(&kp, "association", id2, 150, "Older", &len, &r);
+	ASSERT_EQ(store_delete_older(s, &r), 0);	/* older: kept */
+	free(raw);
+	raw = make(&kp, "association", id2, 300, "Newer", &len, &r);
+	ASSERT_EQ(store_delete_older(s, &r), 1);
+	ASSERT_EQ(store_get(s, kp.pk, id2, &got, &got_len, NULL),
+	    TV_ENOTFOUND);
+	ASSERT_EQ(store_delete_older(s, &r), 0);	/* nothing held */
+	free(raw);
+	free(raw_old);
+	store_close(s);
+}
+
 TEST_MAIN(newest_wins, equal_timestamps_order_by_hash, resolve_prefixes,
     list_pages_in_order, reopen_keeps_everything, refuses_newer_schema,
-    replicated_batches_and_blocks)
+    replicated_batches_and_blocks, delete_outright)
