@@ -23,6 +23,7 @@
 #include "err.h"
 #include "ids.h"
 #include "kinds_data.h"
+#include "kinds_int.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define ENUM(t) .enums = (t), .n_enums = N(t)
@@ -2861,4 +2862,24 @@ tv_list_next(const char **cursor, const char **out_item, size_t *out_len)
 	*out_item = p;
 	*out_len = n;
 	return true;
+}
+
+/* ---- Shared with csvmap.c (kinds_int.h) -------------------------------- */
+
+int64_t
+tv__utc_to_local(int64_t t)
+{
+	return utc_to_local(t);
+}
+
+bool
+tv__local_to_utc(int64_t local, int64_t *out)
+{
+	return local_to_utc(local, out);
+}
+
+void
+tv__civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	civil_from_days(z, y, m, d);
 }
