@@ -57,6 +57,16 @@ int cmd_rm(struct cli *c, int argc, char **argv);
 int cmd_show(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
+/* Writes path atomically: returns the temporary file to fill (mode 0600) and its name in *out_tmp (caller frees), or NULL with errno. */
+FILE *records_atomic_open(const char *path, char **out_tmp);
+/* Finishes records_atomic_open: data on disk, renamed into place; 0 or -1 with errno. */
+int records_atomic_commit(FILE *f, const char *tmp, const char *path);
+
+/* cmd_csv.c */
+int cmd_import(struct cli *c, int argc, char **argv);
+int cmd_template(struct cli *c, int argc, char **argv);
+/* export --csv: this area's records of one kind as CSV. */
+int cmd_export_csv(struct cli *c, int argc, char **argv);
 
 /* cmd_peers.c */
 int cmd_peers(struct cli *c, int argc, char **argv);

@@ -941,9 +941,8 @@ cmd_list(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
-/* Writes path atomically: returns the temporary file to fill, or NULL. */
-static FILE *
-atomic_open(const char *path, char **out_tmp)
+FILE *
+records_atomic_open(const char *path, char **out_tmp)
 {
 	size_t n = strlen(path) + sizeof(".tmp.XXXXXX");
 	char *tmp = xmalloc(n);
@@ -968,9 +967,8 @@ atomic_open(const char *path, char **out_tmp)
 	return f;
 }
 
-/* Finishes an atomic write: data on disk, then renamed into place. */
-static int
-atomic_commit(FILE *f, const char *tmp, const char *path)
+int
+records_atomic_commit(FILE *f, const char *tmp, const char *path)
 {
 	char *dir, *slash;
 	int fd;
@@ -1008,6 +1006,9 @@ cmd_export(struct cli *c, int argc, char **argv)
 	FILE *f = NULL;
 	int rc = 0;
 
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--csv") == 0)
+			return cmd_export_csv(c, argc, argv);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
 			c->is_json = true;
@@ -1027,7 +1028,7 @@ cmd_export(struct cli *c, int argc, char **argv)
 	if (path != NULL) {
 		if (*path == 0)
 			return cli_usage_err("export", "--out needs a file name");
-		if ((f = atomic_open(path, &tmp)) == NULL) {
+		if ((f = records_atomic_open(path, &tmp)) == NULL) {
 			cli_err("cannot create a file beside %s: %s. Choose "
 			    "another --out.", path, strerror(errno));
 			return EXIT_REFUSED;
@@ -1038,7 +1039,7 @@ cmd_export(struct cli *c, int argc, char **argv)
 	out_set_file(NULL);
 	if (f == NULL)
 		return rc;
-	if (rc == 0 && atomic_commit(f, tmp, path) != 0) {
+	if (rc == 0 && records_atomic_commit(f, tmp, path) != 0) {
 		cli_err("cannot write %s: %s. Nothing was exported; free some "
 		    "space or choose another --out.", path, strerror(errno));
 		rc = EXIT_REFUSED;

@@ -70,6 +70,14 @@ fold_is(const char *folded, const char *name)
 	return eq;
 }
 
+bool
+tv_csv_kind_ok(const struct tv_kind *k)
+{
+	/* Records with a name or title of their own, kept in spreadsheets. */
+	return k != NULL && (strcmp(k->name, "association") == 0 ||
+	    strcmp(k->name, "project") == 0 || strcmp(k->name, "event") == 0);
+}
+
 static const struct tv_field *
 field_by_header(const struct tv_kind *k, const char *folded)
 {

@@ -18,6 +18,8 @@
 
 #define TV_CSVMAP_MSG_MAX 512
 
+/* True for the kinds a CSV file may hold: association, project, event. */
+bool tv_csv_kind_ok(const struct tv_kind *k);
 /*
  * Maps the header row to fields of k: out_fields[i] is column i's field, or
  * NULL for a column with an empty header (ignored if its cells are empty).
