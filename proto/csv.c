@@ -378,7 +378,7 @@ tv_csv_next(struct tv_csv *r, struct tv_csv_row *out, struct tv_csv_err *err)
 static void
 w_put(struct tv_csv_w *w, const char *s, size_t len)
 {
-	if (w->err != 0)
+	if (w->err != 0 || len == 0)
 		return;
 	if (w->cap - w->len < len) {
 		size_t cap = w->cap ? w->cap : 256;
@@ -405,14 +405,21 @@ tv_csv_w_init(struct tv_csv_w *w, enum tv_csv_dialect d)
 		w_put(w, "\xef\xbb\xbf", 3);
 }
 
+/*
+ * Quotes fields that hold any separator the reader might detect (not only
+ * this dialect's), a quote, a line break, spaces at either end, or a
+ * leading BOM, so that what is written reads back exactly.
+ */
 static bool
-needs_quotes(const struct tv_csv_w *w, const char *s, size_t len)
+needs_quotes(const char *s, size_t len)
 {
 	if (len > 0 && (s[0] == ' ' || s[len - 1] == ' '))
 		return true;
+	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		return true;
 	for (size_t i = 0; i < len; i++)
-		if (s[i] == w->sep || s[i] == '"' || s[i] == '\n' ||
-		    s[i] == '\r')
+		if (s[i] == ';' || s[i] == ',' || s[i] == '\t' || s[i] == '"' ||
+		    s[i] == '\n' || s[i] == '\r')
 			return true;
 	return false;
 }
@@ -423,7 +430,7 @@ tv_csv_w_field(struct tv_csv_w *w, const char *s, size_t len)
 	if (w->has_field)
 		w_put(w, &w->sep, 1);
 	w->has_field = true;
-	if (!needs_quotes(w, s, len)) {
+	if (!needs_quotes(s, len)) {
 		w_put(w, s, len);
 		return;
 	}

@@ -78,7 +78,8 @@ int tv_csv_next(struct tv_csv *r, struct tv_csv_row *out,
  * UTF-8 BOM (without it Excel on Windows reads UTF-8 as Windows-1252 and
  * shows "Ã¦" for "æ") and separates with ';' as Danish Excel does; RFC 4180
  * has no BOM and ','. Both end rows with CRLF and quote a field only when
- * it holds the separator, a quote, a line break, or spaces at either end.
+ * it holds ';', ',' or a tab, a quote, a line break, or spaces at either
+ * end, so that the reader's separator guess never splits it.
  */
 struct tv_csv_w {
 	char *buf;		/* out: len bytes written so far (owned) */
