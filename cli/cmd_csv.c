@@ -123,9 +123,9 @@ print_template(const struct tv_kind *k, enum tv_csv_dialect d)
 
 	tv_csv_w_init(&w, d);
 	header_row(&w, k, d);
-	if (w.err != 0)
+	if (w.out.err != 0)
 		oom();
-	fwrite(w.buf, 1, w.len, stdout);
+	fwrite(w.out.data, 1, w.out.len, stdout);
 	tv_csv_w_free(&w);
 	return cli_flush();
 }
@@ -715,10 +715,10 @@ export_row(struct cli *c, void *arg, const struct tv_value *item)
 	}
 	tv_csv_w_end_row(&ex->w);
 	out_record_close(&rec);
-	if (ex->w.err != 0)
+	if (ex->w.out.err != 0)
 		oom();
 	ex->n_rows++;
-	fwrite(ex->w.buf, 1, ex->w.len, ex->f);
+	fwrite(ex->w.out.data, 1, ex->w.out.len, ex->f);
 	tv_csv_w_reset(&ex->w);
 	if (ferror(ex->f)) {
 		cli_err("cannot write the output: %s", strerror(errno));
@@ -749,7 +749,7 @@ cmd_export_csv(struct cli *c, int argc, char **argv)
 	}
 	tv_csv_w_init(&ex.w, ex.dialect);
 	header_row(&ex.w, ex.k, ex.dialect);
-	fwrite(ex.w.buf, 1, ex.w.len, ex.f);
+	fwrite(ex.w.out.data, 1, ex.w.out.len, ex.f);
 	tv_csv_w_reset(&ex.w);
 	memset(kv, 0, sizeof(kv));
 	tv_set_str(&kv[0], "kind", 4);

@@ -378,28 +378,14 @@ tv_csv_next(struct tv_csv *r, struct tv_csv_row *out, struct tv_csv_err *err)
 static void
 w_put(struct tv_csv_w *w, const char *s, size_t len)
 {
-	if (w->err != 0 || len == 0)
-		return;
-	if (w->cap - w->len < len) {
-		size_t cap = w->cap ? w->cap : 256;
-		while (cap - w->len < len)
-			cap *= 2;
-		char *p = realloc(w->buf, cap);
-		if (p == NULL) {
-			w->err = TV_ENOMEM;
-			return;
-		}
-		w->buf = p;
-		w->cap = cap;
-	}
-	memcpy(w->buf + w->len, s, len);
-	w->len += len;
+	(void)tv_buf_put(&w->out, s, len);	/* the error is sticky */
 }
 
 void
 tv_csv_w_init(struct tv_csv_w *w, enum tv_csv_dialect d)
 {
 	memset(w, 0, sizeof(*w));
+	tv_buf_init(&w->out, 0);
 	w->sep = d == TV_CSV_EXCEL ? ';' : ',';
 	if (d == TV_CSV_EXCEL)
 		w_put(w, "\xef\xbb\xbf", 3);
@@ -455,16 +441,14 @@ tv_csv_w_end_row(struct tv_csv_w *w)
 void
 tv_csv_w_reset(struct tv_csv_w *w)
 {
-	w->len = 0;
+	w->out.len = 0;
 }
 
 int
 tv_csv_w_free(struct tv_csv_w *w)
 {
-	int err = w->err;
+	int err = w->out.err;
 
-	free(w->buf);
-	w->buf = NULL;
-	w->len = w->cap = 0;
+	tv_buf_free(&w->out);
 	return err;
 }

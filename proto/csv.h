@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "canon.h"
+
 #define TV_CSV_FILE_MAX (1u << 20)	/* bytes of a file: one control request carries it */
 #define TV_CSV_FIELD_MAX 65536		/* bytes of one field after unquoting */
 #define TV_CSV_COLS_MAX 128		/* fields in one record */
@@ -82,11 +84,9 @@ int tv_csv_next(struct tv_csv *r, struct tv_csv_row *out,
  * end, so that the reader's separator guess never splits it.
  */
 struct tv_csv_w {
-	char *buf;		/* out: len bytes written so far (owned) */
-	size_t len, cap;
+	struct tv_buf out;	/* the bytes written so far; out.err is sticky */
 	char sep;
 	bool has_field;		/* the current row has a field already */
-	int err;		/* sticky: TV_ENOMEM */
 };
 
 /* Starts a writer for dialect d (the Excel dialect writes the BOM now). */

@@ -339,33 +339,15 @@ tv_csv_cell_prepare(const struct tv_field *f, const char *s, size_t len,
 
 /* ---- Cells out --------------------------------------------------------- */
 
-/* A growing string; on failure it stays NULL-marked and the caller sees ENOMEM. */
+/* Cells are built in a tv_buf; its error is sticky and checked once at the end. */
 struct sb {
-	char *p;
-	size_t len, cap;
-	bool oom;
+	struct tv_buf b;
 };
 
 static void
 sb_put(struct sb *b, const void *s, size_t n)
 {
-	if (b->oom)
-		return;
-	if (b->cap - b->len <= n) {
-		size_t cap = b->cap ? b->cap : 64;
-		while (cap - b->len <= n)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (p == NULL) {
-			b->oom = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = 0;
+	(void)tv_buf_put(&b->b, s, n);
 }
 
 static void sb_printf(struct sb *b, const char *fmt, ...)
@@ -645,22 +627,31 @@ put_value(struct sb *b, const struct tv_field *f, const struct tv_value *v,
 	}
 }
 
+/* Ends the text with its NUL and hands it over; returns 0 or TV_ENOMEM. */
+static int
+sb_finish(struct sb *b, char **out)
+{
+	int rc = tv_buf_put(&b->b, "", 1);
+
+	if (rc != 0) {
+		tv_buf_free(&b->b);
+		return TV_ENOMEM;
+	}
+	*out = (char *)b->b.data;
+	return 0;
+}
+
 int
 tv_csv_cell_format(const struct tv_field *f, const struct tv_value *v,
     enum tv_csv_dialect d, char **out)
 {
-	struct sb b = { 0 };
+	struct sb b;
 
 	*out = NULL;
-	sb_put(&b, "", 0);
+	tv_buf_init(&b.b, 0);
 	if (v != NULL && v->type != TV_NIL)
 		put_value(&b, f, v, d);
-	if (b.oom) {
-		free(b.p);
-		return TV_ENOMEM;
-	}
-	*out = b.p;
-	return 0;
+	return sb_finish(&b, out);
 }
 
 /* ---- Keys -------------------------------------------------------------- */
@@ -673,15 +664,17 @@ tv_csv_record_key(const struct tv_kind *k, const struct tv_value *body,
 	    tv_map_get(body, k->title_field) : NULL;
 	const struct tv_value *cvr = tv_map_get(body, "cvr");
 	const struct tv_value *start = tv_map_get(body, "start");
-	struct sb b = { 0 };
+	struct sb b;
 	char *folded;
 	int64_t t;
+	int rc;
 
 	*out_cvr = *out_name = NULL;
 	if (title == NULL || title->type != TV_STR)
 		return TV_ENOTFOUND;
 	if ((folded = fold((const char *)title->bytes, title->len)) == NULL)
 		return TV_ENOMEM;
+	tv_buf_init(&b.b, 0);
 	sb_put(&b, folded, strlen(folded));
 	free(folded);
 	if (strcmp(k->name, "event") == 0 && start != NULL) {
@@ -692,18 +685,16 @@ tv_csv_record_key(const struct tv_kind *k, const struct tv_value *body,
 		else
 			sb_str(&b, start);
 	}
-	if (b.oom) {
-		free(b.p);
-		return TV_ENOMEM;
-	}
-	if (cvr != NULL && cvr->type == TV_STR &&
-	    (*out_cvr = malloc(cvr->len + 1)) != NULL) {
+	if ((rc = sb_finish(&b, out_name)) != 0)
+		return rc;
+	if (cvr != NULL && cvr->type == TV_STR) {
+		if ((*out_cvr = malloc(cvr->len + 1)) == NULL) {
+			free(*out_name);
+			*out_name = NULL;
+			return TV_ENOMEM;
+		}
 		memcpy(*out_cvr, cvr->bytes, cvr->len);
 		(*out_cvr)[cvr->len] = 0;
-	} else if (cvr != NULL && cvr->type == TV_STR) {
-		free(b.p);
-		return TV_ENOMEM;
 	}
-	*out_name = b.p;
 	return 0;
 }

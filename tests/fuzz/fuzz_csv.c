@@ -30,11 +30,11 @@ write_read(const struct tv_csv_row *row, enum tv_csv_dialect d)
 	for (size_t i = 0; i < row->n; i++)
 		tv_csv_w_field(&w, row->field[i], row->len[i]);
 	tv_csv_w_end_row(&w);
-	if (w.err != 0 || w.len > TV_CSV_FILE_MAX) {
+	if (w.out.err != 0 || w.out.len > TV_CSV_FILE_MAX) {
 		tv_csv_w_free(&w);
 		return;
 	}
-	if (tv_csv_open((const uint8_t *)w.buf, w.len, &r, NULL) != 0)
+	if (tv_csv_open((const uint8_t *)w.out.data, w.out.len, &r, NULL) != 0)
 		abort();	/* written UTF-8 is always readable */
 	if (tv_csv_next(r, &back, NULL) != 1 || back.n != row->n)
 		abort();

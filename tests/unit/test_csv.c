@@ -308,11 +308,11 @@ TEST(writer_dialects)
 	tv_csv_w_init(&w, TV_CSV_EXCEL);
 	write_row(&w, hdr, 2);
 	write_row(&w, row, 2);
-	ASSERT_EQ(w.err, 0);
+	ASSERT_EQ(w.out.err, 0);
 	static const char excel[] = "\xef\xbb\xbfNavn;Formål\r\n"
 	    "\"Ridelauget \"\"Østby\"\"\";\"Ridning; ture,\nog kaffe\"\r\n";
-	ASSERT_EQ(w.len, sizeof(excel) - 1);
-	ASSERT_MEM_EQ(w.buf, excel, w.len);
+	ASSERT_EQ(w.out.len, sizeof(excel) - 1);
+	ASSERT_MEM_EQ(w.out.data, excel, w.out.len);
 	ASSERT_EQ(tv_csv_w_free(&w), 0);
 
 	tv_csv_w_init(&w, TV_CSV_RFC4180);
@@ -320,10 +320,10 @@ TEST(writer_dialects)
 	static const char *const plain[] = { "a b", " lead", "" };
 	write_row(&w, plain, 3);
 	static const char rfc[] = "Navn,Formål\r\na b,\" lead\",\r\n";
-	ASSERT_EQ(w.len, sizeof(rfc) - 1);
-	ASSERT_MEM_EQ(w.buf, rfc, w.len);
+	ASSERT_EQ(w.out.len, sizeof(rfc) - 1);
+	ASSERT_MEM_EQ(w.out.data, rfc, w.out.len);
 	tv_csv_w_reset(&w);
-	ASSERT_EQ(w.len, 0);
+	ASSERT_EQ(w.out.len, 0);
 	tv_csv_w_free(&w);
 }
 
@@ -342,7 +342,7 @@ TEST(writer_round_trip)
 		tv_csv_w_init(&w, d ? TV_CSV_RFC4180 : TV_CSV_EXCEL);
 		for (size_t i = 0; i < 3; i++)
 			write_row(&w, rows[i], 3);
-		r = open_mem(w.buf, w.len);
+		r = open_mem((const char *)w.out.data, w.out.len);
 		ASSERT_EQ(tv_csv_encoding(r), d ? TV_CSV_UTF8 : TV_CSV_UTF8_BOM);
 		ASSERT_EQ(tv_csv_separator(r), d ? ',' : ';');
 		for (size_t i = 0; i < 3; i++) {
