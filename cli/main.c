@@ -288,7 +288,7 @@ cli_help_main(FILE *f)
 	    "Options:\n"
 	    "  --json         print one JSON document for scripts (an array for\n"
 	    "                 list and the tables), the same in every language\n"
-	    "                 and terminal; export always writes JSON Lines\n"
+	    "                 and terminal; export writes JSON Lines or CSV\n"
 	    "  --home DIR     tvaersd's data directory; the socket is\n"
 	    "                 DIR/" SOCKET_NAME ". Default: $TVAERS_HOME, else\n"
 	    "                 $XDG_DATA_HOME/tvaers, else ~/.local/share/tvaers\n"

@@ -134,6 +134,27 @@ jq -e 'length == 3 and all(.action == "unchanged")' "$TEST_TMP/ev2" >/dev/null |
 	fail "events did not read back: $(cat "$TEST_TMP/ev2")"
 [ "$(versions event)" = "$v2" ] || fail "the event round trip wrote versions"
 
+# Another area's record of the same name is never touched: the line adds
+# one of this area's own.
+PB=$((30000 + $$ % 10000 + 17))
+B=$TEST_TMP/b
+start_daemon "$B" --listen "127.0.0.1:$PB"
+tv "$B" --json add association --name "Nordby Skytteforening" --members 9 \
+	>"$TEST_TMP/b.json"
+theirs=$(jq -r .ref "$TEST_TMP/b.json")
+tv "$H" join "$(tv "$B" --json invite --address "127.0.0.1:$PB" | jq -r .code)" \
+	>/dev/null
+has_theirs() { tv "$H" --json show "$theirs" >/dev/null; }
+wait_until 20 has_theirs || fail "B's association did not reach A"
+printf 'Navn;Medlemstal\nNordby Skytteforening;40\n' >"$TEST_TMP/nordby.csv"
+for want in added unchanged; do
+	tv "$H" --json import "$TEST_TMP/nordby.csv" --kind forening >"$TEST_TMP/nb"
+	jq -e '.[0].action == "'$want'" and .[0].ref != "'"$theirs"'"' \
+		"$TEST_TMP/nb" >/dev/null || fail "another area's record: $(cat "$TEST_TMP/nb")"
+done
+tv "$H" --json show "$theirs" | jq -e '.fields.members == 9' >/dev/null ||
+	fail "the other area's record changed"
+
 # Usage errors.
 expect_fail 2 tv "$H" import "$FX/errors.csv"
 expect_fail 2 tv "$H" import "$FX/errors.csv" --kind role
