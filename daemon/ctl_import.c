@@ -43,6 +43,8 @@ struct import {
 	size_t n_cols;
 	struct held *held;
 	size_t n_held, cap_held;
+	struct held **by_name, **by_cvr;	/* sorted views of held */
+	size_t n_by_cvr;
 	struct outcome *rows;
 	size_t n_rows;
 	int err;
@@ -116,6 +118,8 @@ held_free(struct import *im)
 		free(im->held[i].name);
 	}
 	free(im->held);
+	free(im->by_name);
+	free(im->by_cvr);
 }
 
 /* Keeps one of this area's live records of the kind, with its keys. */
@@ -229,22 +233,71 @@ row_keys(struct import *im, const struct tv_value *cells, struct outcome *o)
 	return rc;
 }
 
+static int
+cmp_held_name(const void *a, const void *b)
+{
+	return strcmp((*(struct held *const *)a)->name,
+	    (*(struct held *const *)b)->name);
+}
+
+static int
+cmp_held_cvr(const void *a, const void *b)
+{
+	return strcmp((*(struct held *const *)a)->cvr,
+	    (*(struct held *const *)b)->cvr);
+}
+
+/* Sorts the held records by name and by CVR, so each row finds its own in log n. */
+static int
+index_held(struct import *im)
+{
+	im->by_name = calloc(im->n_held + 1, sizeof(*im->by_name));
+	im->by_cvr = calloc(im->n_held + 1, sizeof(*im->by_cvr));
+	if (im->by_name == NULL || im->by_cvr == NULL)
+		return TV_ENOMEM;
+	for (size_t i = 0; i < im->n_held; i++) {
+		im->by_name[i] = &im->held[i];
+		if (im->held[i].cvr != NULL)
+			im->by_cvr[im->n_by_cvr++] = &im->held[i];
+	}
+	qsort(im->by_name, im->n_held, sizeof(*im->by_name), cmp_held_name);
+	qsort(im->by_cvr, im->n_by_cvr, sizeof(*im->by_cvr), cmp_held_cvr);
+	return 0;
+}
+
+/* The first index in a sorted view whose key is not below key. */
+static size_t
+lower_bound(struct held **v, size_t n, const char *key, bool by_cvr)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(by_cvr ? v[mid]->cvr : v[mid]->name, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* Finds the held record the row names: by CVR, else by name. */
 static struct held *
 find_held(struct import *im, struct outcome *o)
 {
 	struct held *found = NULL;
-	size_t n = 0;
+	size_t n = 0, i;
 
-	for (size_t i = 0; o->cvr != NULL && i < im->n_held; i++)
-		if (str_eq(im->held[i].cvr, o->cvr))
-			return &im->held[i];
+	if (o->cvr != NULL) {
+		i = lower_bound(im->by_cvr, im->n_by_cvr, o->cvr, true);
+		if (i < im->n_by_cvr && str_eq(im->by_cvr[i]->cvr, o->cvr))
+			return im->by_cvr[i];
+	}
 	/* A CVR given now finds a record that was named before it had one. */
-	for (size_t i = 0; i < im->n_held; i++) {
-		struct held *h = &im->held[i];
-		if (str_eq(h->name, o->name) && (o->cvr == NULL ||
-		    h->cvr == NULL)) {
-			found = h;
+	for (i = lower_bound(im->by_name, im->n_held, o->name, false);
+	    i < im->n_held && str_eq(im->by_name[i]->name, o->name); i++) {
+		if (o->cvr == NULL || im->by_name[i]->cvr == NULL) {
+			found = im->by_name[i];
 			n++;
 		}
 	}
@@ -252,50 +305,97 @@ find_held(struct import *im, struct outcome *o)
 		snprintf(o->error, sizeof(o->error), "%zu of this area's "
 		    "records are called that; give a CVR column, or rename one "
 		    "of them", n);
-		o->action = "error";
 		return NULL;
 	}
 	return found;
 }
 
-/* Refuses a row that names the same record as an earlier row. */
+/* Two rows are one record when their CVRs match, or their names do and no CVR tells them apart. */
 static bool
-is_duplicate(struct import *im, size_t r)
+same_record(const struct outcome *a, const struct outcome *b)
 {
-	struct outcome *o = &im->rows[r];
+	if (a->cvr != NULL && str_eq(a->cvr, b->cvr))
+		return true;
+	return str_eq(a->name, b->name) && (a->cvr == NULL || b->cvr == NULL ||
+	    str_eq(a->cvr, b->cvr));
+}
 
-	for (size_t i = 0; i < r; i++) {
-		struct outcome *p = &im->rows[i];
-		bool same = o->cvr != NULL && str_eq(o->cvr, p->cvr);
-		same |= str_eq(o->name, p->name) && (o->cvr == NULL ||
-		    p->cvr == NULL || str_eq(o->cvr, p->cvr));
-		if (same) {
-			snprintf(o->error, sizeof(o->error), "the same %s as "
-			    "line %zu", im->k->name, p->line);
-			return true;
-		}
-	}
-	return false;
+static int
+cmp_row_name(const void *a, const void *b)
+{
+	const struct outcome *x = *(struct outcome *const *)a;
+	const struct outcome *y = *(struct outcome *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : (x < y ? -1 : x > y);
+}
+
+static int
+cmp_row_cvr(const void *a, const void *b)
+{
+	const struct outcome *x = *(struct outcome *const *)a;
+	const struct outcome *y = *(struct outcome *const *)b;
+	int c = strcmp(x->cvr, y->cvr);
+
+	return c != 0 ? c : (x < y ? -1 : x > y);
+}
+
+/* Marks a row an error when an earlier row names the same record. */
+static void
+mark_duplicate(struct import *im, struct outcome *o, const struct outcome *p)
+{
+	if (o->error[0] == 0)
+		snprintf(o->error, sizeof(o->error), "the same %s as line %zu",
+		    im->k->name, p->line);
+}
+
+/*
+ * Refuses rows that name the same record as an earlier row: rows sorted by
+ * name (and, apart, by CVR) bring such pairs together, in file order.
+ */
+static int
+find_duplicates(struct import *im)
+{
+	struct outcome **v = calloc(im->n_rows + 1, sizeof(*v));
+	size_t n = 0;
+
+	if (v == NULL)
+		return TV_ENOMEM;
+	for (size_t r = 0; r < im->n_rows; r++)
+		if (im->rows[r].name != NULL)
+			v[n++] = &im->rows[r];
+	qsort(v, n, sizeof(*v), cmp_row_name);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i; j > 0 && str_eq(v[j - 1]->name, v[i]->name);
+		    j--)
+			if (same_record(v[i], v[j - 1]))
+				mark_duplicate(im, v[i], v[j - 1]);
+	n = 0;
+	for (size_t r = 0; r < im->n_rows; r++)
+		if (im->rows[r].cvr != NULL)
+			v[n++] = &im->rows[r];
+	qsort(v, n, sizeof(*v), cmp_row_cvr);
+	for (size_t i = 1; i < n; i++)
+		if (str_eq(v[i - 1]->cvr, v[i]->cvr))
+			mark_duplicate(im, v[i], v[i - 1]);
+	free(v);
+	return 0;
 }
 
 /* Plans one row: error, unchanged, changed or added. */
 static int
-plan_row(struct import *im, size_t r, const struct tv_value *row,
+plan_row(struct import *im, struct outcome *o, const struct tv_value *row,
     struct tv_value *fields)
 {
-	struct outcome *o = &im->rows[r];
 	const struct tv_value *cells = &row->items[1], *old = NULL;
 	struct tv_doc *doc = NULL;
 	struct held *h;
 	int rc;
 
-	o->action = "error";
+	if (o->error[0] != 0)
+		return 0;	/* its keys or an earlier row said why */
 	for (size_t i = 0; i < im->n_cols; i++)
 		fields[2 * i + 1] = cells[i];
-	if ((rc = row_keys(im, cells, o)) != 0)
-		return rc == TV_ENOMEM ? rc : 0;
-	if (is_duplicate(im, r))
-		return 0;
 	h = find_held(im, o);
 	if (h == NULL && o->error[0] != 0)
 		return 0;
@@ -328,31 +428,46 @@ plan_row(struct import *im, size_t r, const struct tv_value *row,
 	return 0;
 }
 
+/* Checks each row's shape and reads its keys; errors stay with the row. */
+static int
+read_rows(struct import *im, const struct tv_value *rows)
+{
+	for (size_t r = 0; r < rows->len; r++) {
+		const struct tv_value *row = &rows->items[r];
+		struct outcome *o = &im->rows[r];
+		bool ok = row->type == TV_ARRAY && row->len == im->n_cols + 1 &&
+		    row->items[0].type == TV_UINT;
+		int rc;
+
+		for (size_t i = 1; ok && i < row->len; i++)
+			ok = row->items[i].type == TV_STR;
+		if (!ok)
+			return bad_args(im->req, "each row must be [line, cell "
+			    "text...] with one cell per column");
+		o->line = (size_t)row->items[0].u;
+		o->action = "error";
+		im->n_rows = r + 1;
+		if ((rc = row_keys(im, &row->items[1], o)) == TV_ENOMEM)
+			return rc;
+	}
+	return 0;
+}
+
 static int
 plan_rows(struct import *im, const struct tv_value *rows)
 {
-	struct tv_value *fields = calloc(2 * im->n_cols, sizeof(*fields));
-	int rc = 0;
+	struct tv_value *fields;
+	int rc;
 
-	if (fields == NULL)
+	if ((rc = read_rows(im, rows)) != 0 || (rc = find_duplicates(im)) != 0 ||
+	    (rc = index_held(im)) != 0)
+		return rc;
+	if ((fields = calloc(2 * im->n_cols, sizeof(*fields))) == NULL)
 		return TV_ENOMEM;
 	for (size_t i = 0; i < im->n_cols; i++)
 		fields[2 * i] = im->col_names->items[i];
-	for (size_t r = 0; r < rows->len && rc == 0; r++) {
-		const struct tv_value *row = &rows->items[r];
-		bool ok = row->type == TV_ARRAY && row->len == im->n_cols + 1 &&
-		    row->items[0].type == TV_UINT;
-		for (size_t i = 1; ok && i < row->len; i++)
-			ok = row->items[i].type == TV_STR;
-		if (!ok) {
-			rc = bad_args(im->req, "each row must be [line, cell "
-			    "text...] with one cell per column");
-			break;
-		}
-		im->rows[r].line = (size_t)row->items[0].u;
-		im->n_rows = r + 1;
-		rc = plan_row(im, r, row, fields);
-	}
+	for (size_t r = 0; r < im->n_rows && rc == 0; r++)
+		rc = plan_row(im, &im->rows[r], &rows->items[r], fields);
 	free(fields);
 	return rc;
 }
