@@ -106,6 +106,30 @@ jq -e 'length == 1 and .[0].line == 3 and (.[0].error | test("line 2"))' \
 	"$TEST_TMP/stdout" >/dev/null || fail "duplicate: $(cat "$TEST_TMP/stdout")"
 [ "$(records)" = "$before" ] || fail "a file with errors wrote records"
 
+tv "$H" add association --name "Tvilling" >/dev/null
+tv "$H" add association --name "tvilling" >/dev/null
+printf 'Navn;CVR\nTvilling;\nEt;29816301\nTo;29816301\n' >"$TEST_TMP/twin.csv"
+expect_fail 1 tv "$H" --json import "$TEST_TMP/twin.csv" --kind forening
+jq -e 'length == 2 and (.[0].error | test("2 of this area.s records"))
+	and .[1].line == 4 and (.[1].error | test("line 3"))' "$TEST_TMP/stdout" \
+	>/dev/null || fail "ambiguous name, same CVR: $(cat "$TEST_TMP/stdout")"
+before=$(records)
+
+# The limits: 10000 rows, and one request (a Windows-1252 file grows as UTF-8).
+awk 'BEGIN { print "Navn"; for (i = 0; i < 10000; i++) print "F" i }' \
+	>"$TEST_TMP/max.csv"
+tv "$H" import "$TEST_TMP/max.csv" --kind forening --dry-run >"$TEST_TMP/out"
+assert_contains "$TEST_TMP/out" "10000 to add"
+echo "F10000" >>"$TEST_TMP/max.csv"
+expect_fail 1 tv "$H" import "$TEST_TMP/max.csv" --kind forening --dry-run
+assert_contains "$TEST_TMP/stderr" "at most 10000 rows"
+awk 'BEGIN { printf "Navn;Beskrivelse\n"; for (i = 0; i < 160; i++) {
+	printf "F%d;", i; for (j = 0; j < 3990; j++) printf "\346"; print "" } }' \
+	>"$TEST_TMP/big.csv"
+expect_fail 1 tv "$H" import "$TEST_TMP/big.csv" --kind forening
+assert_contains "$TEST_TMP/stderr" "too large for one import"
+[ "$(records)" = "$before" ] || fail "a refused file wrote records"
+
 # CPR numbers and member lists refuse the whole file, without echoing them.
 expect_fail 1 tv "$H" import "$FX/cpr_values.csv" --kind forening
 assert_contains "$TEST_TMP/stderr" "line 3, column 'Telefon'"
