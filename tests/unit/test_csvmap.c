@@ -127,6 +127,36 @@ TEST(header_text)
 	ASSERT_STR_EQ(h, "Ødelagt");
 }
 
+/* Every header the template writes maps back to its own field, in both dialects. */
+TEST(template_headers_map_back)
+{
+	static const char *const kinds[] = { "association", "project", "event" };
+	const struct tv_field *f[TV_CSV_COLS_MAX];
+	char text[TV_CSV_COLS_MAX][64], msg[512];
+	struct tv_csv_row row;
+
+	for (size_t i = 0; i < 3; i++) {
+		const struct tv_kind *k = kind(kinds[i]);
+		ASSERT(tv_csv_kind_ok(k));
+		for (int d = 0; d < 2; d++) {
+			row.n = k->n_fields;
+			for (size_t j = 0; j < k->n_fields; j++) {
+				tv_csv_header_text(&k->fields[j], d ?
+				    TV_CSV_RFC4180 : TV_CSV_EXCEL, text[j], 64);
+				row.field[j] = text[j];
+				row.len[j] = strlen(text[j]);
+			}
+			if (tv_csv_header_map(k, &row, f, msg, sizeof(msg)) != 0)
+				TEST_FAIL("%s: %s", k->name, msg);
+			for (size_t j = 0; j < k->n_fields; j++)
+				ASSERT(f[j] == &k->fields[j]);
+		}
+	}
+	ASSERT(!tv_csv_kind_ok(kind("role")));
+	ASSERT(!tv_csv_kind_ok(kind("area")));
+	ASSERT(!tv_csv_kind_ok(NULL));
+}
+
 static void
 prepared(const char *kind_name, const char *field, const char *in,
     const char *want)
@@ -361,5 +391,6 @@ TEST(out_of_memory)
 }
 
 TEST_MAIN(header_names, personal_headers, cpr_values, header_text,
+    template_headers_map_back,
     cell_prepare, cells_round_trip, every_enum_value, nil_is_empty,
     record_keys, out_of_memory)
