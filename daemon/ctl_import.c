@@ -447,7 +447,15 @@ read_rows(struct import *im, const struct tv_value *rows)
 		o->line = (size_t)row->items[0].u;
 		o->action = "error";
 		im->n_rows = r + 1;
-		if ((rc = row_keys(im, &row->items[1], o)) == TV_ENOMEM)
+		/* DATAMODEL.md §3: no CPR numbers, whichever client sends them. */
+		for (size_t i = 1; i < row->len && o->error[0] == 0; i++)
+			if (tv_csv_looks_like_cpr((const char *)row->items[i].bytes,
+			    row->items[i].len))
+				snprintf(o->error, sizeof(o->error), "%s: this "
+				    "looks like a CPR number, which tvaers never "
+				    "stores", im->cols[i - 1]->name);
+		if (o->error[0] == 0 &&
+		    (rc = row_keys(im, &row->items[1], o)) == TV_ENOMEM)
 			return rc;
 	}
 	return 0;

@@ -141,7 +141,12 @@ assert_contains "$TEST_TMP/stderr" "column 2 'CPR-nr'"
 printf 'Navn;Medlemsliste\nA;Jens, Hanne\n' >"$TEST_TMP/members.csv"
 expect_fail 1 tv "$H" import "$TEST_TMP/members.csv" --kind forening
 assert_contains "$TEST_TMP/stderr" "member list"
+# The daemon refuses them too, from a client that skips the CLI's checks.
+"$CTLPOKE" "$H/control.sock" import phone "tlf. 010203-1234" >"$TEST_TMP/poke"
+assert_contains "$TEST_TMP/poke" "end 0 1 line with errors"
 [ "$(records)" = "$before" ] || fail "a refused file wrote records"
+"$CTLPOKE" "$H/control.sock" import phone "+45 12345678" >"$TEST_TMP/poke"
+assert_contains "$TEST_TMP/poke" "end 0 1 added"
 
 # Events: a monthly event with one title is many records; times read back.
 printf 'Titel;Start;Slut;Pris;Beskrivelse\r\nFællesspisning;07-03-2025 18:00;07-03-2025 21:00;50;"Tag en ret med,\r\nog godt humør"\r\nFællesspisning;04.04.2025 18.00;;50;\r\nSankthans;23-06-2025;;0;Bål\r\n' \
