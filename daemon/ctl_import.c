@@ -320,14 +320,22 @@ same_record(const struct outcome *a, const struct outcome *b)
 	    str_eq(a->cvr, b->cvr));
 }
 
+/* Orders rows by a key, then by their place in the file. */
+static int
+cmp_rows(const char *kx, const char *ky, const void *x, const void *y)
+{
+	int c = strcmp(kx, ky);
+
+	return c != 0 ? c : (x < y ? -1 : x > y);
+}
+
 static int
 cmp_row_name(const void *a, const void *b)
 {
 	const struct outcome *x = *(struct outcome *const *)a;
 	const struct outcome *y = *(struct outcome *const *)b;
-	int c = strcmp(x->name, y->name);
 
-	return c != 0 ? c : (x < y ? -1 : x > y);
+	return cmp_rows(x->name, y->name, x, y);
 }
 
 static int
@@ -335,9 +343,8 @@ cmp_row_cvr(const void *a, const void *b)
 {
 	const struct outcome *x = *(struct outcome *const *)a;
 	const struct outcome *y = *(struct outcome *const *)b;
-	int c = strcmp(x->cvr, y->cvr);
 
-	return c != 0 ? c : (x < y ? -1 : x > y);
+	return cmp_rows(x->cvr, y->cvr, x, y);
 }
 
 /* Marks a row an error when an earlier row names the same record. */
