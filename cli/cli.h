@@ -58,6 +58,12 @@ int cmd_show(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 
+/* cmd_csv.c */
+int cmd_import(struct cli *c, int argc, char **argv);
+int cmd_template(struct cli *c, int argc, char **argv);
+/* export --csv: this area's records of one kind as CSV. */
+int cmd_export_csv(struct cli *c, int argc, char **argv);
+
 /*
  * Takes an option's value: --opt VALUE or --opt=VALUE. NULL if argv[*i] is
  * another option, or (with *out_rc set to EXIT_USAGE and said) no value.

@@ -1054,6 +1054,9 @@ cmd_export(struct cli *c, int argc, char **argv)
 	FILE *f = NULL;
 	int rc = 0;
 
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--csv") == 0)
+			return cmd_export_csv(c, argc, argv);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
 			c->is_json = true;

@@ -81,8 +81,9 @@ static const struct cmd cmds[] = {
 	    "                   (codes from `tvaers interests`, or free tags)\n"
 	    "  --status S       only records with this status (code or label)\n"
 	    "  --deleted        include tombstones (deleted records)\n", true },
-	{ "export", cmd_export, "[--out FILE]",
-	    "every record as JSON lines, with its signed bytes",
+	{ "export", cmd_export,
+	    "[--out FILE] | --csv --kind KIND [--format excel|rfc4180] [--out FILE]",
+	    "every record as JSON lines, or one kind as CSV",
 	    "Writes every record the store holds, tombstones and local-only\n"
 	    "records included, as JSON Lines: one object per line with ref, area,\n"
 	    "id, kind, timestamp (µs), updated, deleted, local, hash, fields,\n"
@@ -91,9 +92,61 @@ static const struct cmd cmds[] = {
 	    "with or without --json. Local-only records hold personal data: keep\n"
 	    "the file safe.\n"
 	    "\n"
+	    "With --csv, writes this area's own records of KIND (association,\n"
+	    "project or event) as a spreadsheet that `tvaers import` reads back\n"
+	    "unchanged: one column per field, headed by its Danish label.\n"
+	    "\n"
 	    "Options:\n"
-	    "  --out FILE  write FILE instead of stdout, atomically (a temporary\n"
-	    "              file renamed into place), readable by you only\n", true },
+	    "  --out FILE       write FILE instead of stdout, atomically (a\n"
+	    "                   temporary file renamed into place), readable by\n"
+	    "                   you only\n"
+	    "  --csv            CSV instead of JSON Lines; needs --kind\n"
+	    "  --kind KIND      the kind of records to write as CSV\n"
+	    "  --format F       excel (default): what Danish Excel opens with a\n"
+	    "                   double click: UTF-8 with a BOM, ';' between\n"
+	    "                   fields, DD-MM-YYYY dates, decimal commas, Danish\n"
+	    "                   labels; rfc4180: for programs: no BOM, ',', ISO\n"
+	    "                   dates, UTC times, codes instead of labels\n", true },
+	{ "import", cmd_import,
+	    "FILE --kind KIND [--dry-run] | --template --kind KIND",
+	    "adds or updates records from a spreadsheet (CSV)",
+	    "Reads FILE (CSV; '-' is stdin) and makes each line a record of KIND\n"
+	    "(association, project or event) of this area. The first line names\n"
+	    "the columns: Danish labels (Navn, Formål, Stiftet ...), English\n"
+	    "labels or field names, in any case; `tvaers template --kind KIND`\n"
+	    "prints them. Files from Danish Excel work as saved: ';' or ','\n"
+	    "between fields, UTF-8 with or without BOM, or Windows-1252 (with a\n"
+	    "warning), dates as DD-MM-YYYY, DD.MM.YYYY or YYYY-MM-DD, decimal\n"
+	    "commas, ja/nej and SAND/FALSK.\n"
+	    "\n"
+	    "A line finds the record it made before by its CVR, else by its name\n"
+	    "or title (events: title and start), so importing the same file\n"
+	    "again changes nothing. A found record gets the line's values: an\n"
+	    "empty cell removes the field, a column left out keeps it. Records of\n"
+	    "other areas are never touched.\n"
+	    "\n"
+	    "All or nothing: every line is checked first, and if one is wrong\n"
+	    "nothing is written; the errors name the line and column. A column\n"
+	    "of CPR numbers or a member list refuses the whole file: tvaers\n"
+	    "keeps neither.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --kind KIND  the kind of the records in FILE\n"
+	    "  --dry-run    check FILE and show what would be added, changed and\n"
+	    "               left unchanged, without writing anything\n"
+	    "  --template   print the header line instead (as `tvaers template`)\n"
+	    "\n"
+	    "Example:\n"
+	    "  tvaers import foreninger.csv --kind forening --dry-run\n", true },
+	{ "template", cmd_template, "--kind KIND [--format excel|rfc4180]",
+	    "the header line of a CSV file for import (built in)",
+	    "Prints the header line of a CSV file of KIND (association, project\n"
+	    "or event) to fill in and import: every field, headed by its Danish\n"
+	    "label, in the Excel dialect (UTF-8 with BOM, ';'), or with\n"
+	    "--format rfc4180 by field name with ','.\n"
+	    "\n"
+	    "Example:\n"
+	    "  tvaers template --kind forening > foreninger.csv\n", false },
 	{ "peers", cmd_peers, "[add ADDR | rm ADDR]",
 	    "the daemons this one links to, or add or remove one",
 	    "Without arguments, lists known peers and inbound links: address,\n"
@@ -261,7 +314,7 @@ cli_help_main(FILE *f)
 	    "Options:\n"
 	    "  --json         print one JSON document for scripts (an array for\n"
 	    "                 list and the tables), the same in every language\n"
-	    "                 and terminal; export always writes JSON Lines\n"
+	    "                 and terminal; export writes JSON Lines or CSV\n"
 	    "  --home DIR     tvaersd's data directory; the socket is\n"
 	    "                 DIR/" SOCKET_NAME ". Default: $TVAERS_HOME, else\n"
 	    "                 $XDG_DATA_HOME/tvaers, else ~/.local/share/tvaers\n"

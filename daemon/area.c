@@ -187,13 +187,8 @@ refuse_expired(const struct area *a, const struct tv_kind *k,
 	return TV_EEXPIRED;
 }
 
-/*
- * Builds the canonical body of kind k: the pairs of old (a map, or NULL)
- * with the fields given as CLI text replaced, added or (empty text)
- * removed. Returns 0 and the encoded body in *out (caller frees).
- */
-static int
-build_body(struct area *a, const struct tv_kind *k, const struct tv_value *old,
+int
+area_build_body(struct area *a, const struct tv_kind *k, const struct tv_value *old,
     const struct tv_value *fields, uint8_t **out, size_t *out_len,
     char *errbuf, size_t errlen)
 {
@@ -374,15 +369,65 @@ area_add(struct area *a, const char *kind, const struct tv_value *fields,
 		snprintf(errbuf, errlen, "fields must be a map");
 		return TV_EMALFORMED;
 	}
-	rc = build_body(a, k, NULL, fields, &body, &body_len, errbuf, errlen);
+	rc = area_build_body(a, k, NULL, fields, &body, &body_len, errbuf, errlen);
 	if (rc != 0)
 		return rc;
-	/* A random id that is not all zeros, which names the area profile. */
-	do {
-		tv_random(id, sizeof(id));
-	} while (sodium_is_zero(id, sizeof(id)));
+	area_new_id(id);
 	rc = write_version(a, k, id, 0, body, body_len, out, errbuf, errlen);
 	free(body);
+	return rc;
+}
+
+void
+area_new_id(uint8_t out[static TV_ID_LEN])
+{
+	/* Random and not all zeros, which names the area profile. */
+	do {
+		tv_random(out, TV_ID_LEN);
+	} while (sodium_is_zero(out, TV_ID_LEN));
+}
+
+int
+area_write_batch(struct area *a, const struct tv_kind *k,
+    const struct area_version *v, size_t n, size_t *out_stored,
+    char *errbuf, size_t errlen)
+{
+	struct tv_record *recs = calloc(n + 1, sizeof(*recs));
+	uint8_t **raws = calloc(n + 1, sizeof(*raws));
+	uint64_t ts = now_us();
+	size_t i;
+	int rc = 0;
+
+	*out_stored = 0;
+	if (recs == NULL || raws == NULL) {
+		rc = TV_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		/* PROTOCOL.md §4.2: a record's timestamp never goes backwards. */
+		uint64_t t = v[i].prev_ts >= ts + i ? v[i].prev_ts + 1 : ts + i;
+		size_t raw_len;
+		rc = tv_record_sign(&a->kp, k->name, v[i].id, t, 0, v[i].body,
+		    v[i].body_len, &raws[i], &raw_len);
+		if (rc == 0)
+			rc = tv_record_decode(raws[i], raw_len, &recs[i]);
+		if (rc != 0) {
+			snprintf(errbuf, errlen, "item %zu: %s", i + 1,
+			    tv_strerror(rc));
+			goto out;
+		}
+	}
+	rc = store_put_batch(a->store, recs, n, k->is_local, out_stored);
+	if (rc != 0)
+		snprintf(errbuf, errlen, "cannot store the batch: %s",
+		    tv_strerror(rc));
+	else if (a->on_written != NULL && n > 0)
+		a->on_written(a->on_written_arg, recs, n);
+out:
+	for (i = 0; raws != NULL && i < n; i++)
+		free(raws[i]);
+	free(raws);
+	free(recs);
 	return rc;
 }
 
@@ -391,10 +436,9 @@ area_add_batch(struct area *a, const char *kind, const struct tv_value *items,
     size_t *out_added, char *errbuf, size_t errlen)
 {
 	const struct tv_kind *k = find_kind(kind, errbuf, errlen);
-	struct tv_record *recs = NULL;
-	uint8_t **raws = NULL;
+	struct area_version *v = NULL;
+	uint8_t **bodies = NULL;
 	size_t n = 0;
-	uint64_t ts = now_us();
 	int rc = 0;
 
 	*out_added = 0;
@@ -410,15 +454,13 @@ area_add_batch(struct area *a, const char *kind, const struct tv_value *items,
 		    "split it", AREA_BATCH_MAX);
 		return TV_ETOOBIG;
 	}
-	recs = calloc(items->len + 1, sizeof(*recs));
-	raws = calloc(items->len + 1, sizeof(*raws));
-	if (recs == NULL || raws == NULL) {
+	v = calloc(items->len + 1, sizeof(*v));
+	bodies = calloc(items->len + 1, sizeof(*bodies));
+	if (v == NULL || bodies == NULL) {
 		rc = TV_ENOMEM;
 		goto out;
 	}
 	for (n = 0; n < items->len; n++) {
-		uint8_t id[TV_ID_LEN], *body;
-		size_t body_len, raw_len;
 		char why[512];
 
 		if (items->items[n].type != TV_MAP) {
@@ -426,38 +468,21 @@ area_add_batch(struct area *a, const char *kind, const struct tv_value *items,
 			rc = TV_EMALFORMED;
 			goto out;
 		}
-		rc = build_body(a, k, NULL, &items->items[n], &body, &body_len,
-		    why, sizeof(why));
+		rc = area_build_body(a, k, NULL, &items->items[n], &bodies[n],
+		    &v[n].body_len, why, sizeof(why));
 		if (rc != 0) {
 			snprintf(errbuf, errlen, "item %zu: %s", n + 1, why);
 			goto out;
 		}
-		do {
-			tv_random(id, sizeof(id));
-		} while (sodium_is_zero(id, sizeof(id)));
-		rc = tv_record_sign(&a->kp, k->name, id, ts + n, 0, body,
-		    body_len, &raws[n], &raw_len);
-		free(body);
-		if (rc == 0)
-			rc = tv_record_decode(raws[n], raw_len, &recs[n]);
-		if (rc != 0) {
-			snprintf(errbuf, errlen, "item %zu: %s", n + 1,
-			    tv_strerror(rc));
-			n++;
-			goto out;
-		}
+		v[n].body = bodies[n];
+		area_new_id(v[n].id);
 	}
-	rc = store_put_batch(a->store, recs, n, k->is_local, out_added);
-	if (rc != 0)
-		snprintf(errbuf, errlen, "cannot store the batch: %s",
-		    tv_strerror(rc));
-	else if (a->on_written != NULL && n > 0)
-		a->on_written(a->on_written_arg, recs, n);
+	rc = area_write_batch(a, k, v, n, out_added, errbuf, errlen);
 out:
-	for (size_t i = 0; raws != NULL && i <= n && i <= items->len; i++)
-		free(raws[i]);
-	free(raws);
-	free(recs);
+	for (size_t i = 0; bodies != NULL && i < n; i++)
+		free(bodies[i]);
+	free(bodies);
+	free(v);
 	return rc;
 }
 
@@ -532,7 +557,7 @@ area_update(struct area *a, const uint8_t origin[static TV_PK_LEN],
 		    tv_strerror(rc));
 		return rc;
 	}
-	rc = build_body(a, k, old, fields, &body, &body_len, errbuf, errlen);
+	rc = area_build_body(a, k, old, fields, &body, &body_len, errbuf, errlen);
 	tv_doc_free(doc);
 	free(raw);
 	if (rc != 0)

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "canon.h"
+#include "kinds.h"
 #include "ids.h"
 #include "sign.h"
 #include "store.h"
@@ -68,6 +69,32 @@ int area_add(struct area *a, const char *kind, const struct tv_value *fields,
 int area_add_batch(struct area *a, const char *kind,
     const struct tv_value *items, size_t *out_added, char *errbuf,
     size_t errlen);
+/*
+ * Builds the canonical body of kind k: the pairs of old (a body map, or
+ * NULL) with fields (names to CLI text) replaced, added or (empty text)
+ * removed, and validated. Returns 0 and new bytes in *out (caller frees
+ * with free()), or a negative code with a sentence for people in errbuf.
+ */
+int area_build_body(struct area *a, const struct tv_kind *k,
+    const struct tv_value *old, const struct tv_value *fields, uint8_t **out,
+    size_t *out_len, char *errbuf, size_t errlen);
+/* Fills out with a new random record id (never the profile's zero id). */
+void area_new_id(uint8_t out[static TV_ID_LEN]);
+/* One version for area_write_batch: prev_ts is the held version's timestamp, 0 if new. */
+struct area_version {
+	uint8_t id[TV_ID_LEN];
+	uint64_t prev_ts;
+	const uint8_t *body;	/* borrowed */
+	size_t body_len;
+};
+/*
+ * Signs n versions of this area's records of kind k and stores them in one
+ * durable transaction. Returns 0 with *out_stored set, or an error with a
+ * sentence in errbuf (then nothing is stored).
+ */
+int area_write_batch(struct area *a, const struct tv_kind *k,
+    const struct area_version *v, size_t n, size_t *out_stored,
+    char *errbuf, size_t errlen);
 /*
  * Writes a new version of one of this area's records with some fields
  * changed ("" removes a field). The area profile is created on first set.

@@ -2,6 +2,7 @@
 #include "ctl_peers.h"
 #include "ctl_areas.h"
 #include "ctl_events.h"
+#include "ctl_import.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -443,6 +444,7 @@ static const struct {
 	{ "unblock", ctl_op_unblock },
 	{ "log", ctl_op_log },
 	{ "events", ctl_op_events },
+	{ "import", ctl_op_import },
 };
 
 ctl_handler_fn *

@@ -11,6 +11,9 @@
  *	ctlpoke SOCKET truncated        half a frame, then the socket is closed
  *	ctlpoke SOCKET stall            half a frame, then waits for the reply
  *	ctlpoke SOCKET op OP            one request with no arguments
+ *	ctlpoke SOCKET import COL TEXT  one association import request, a row
+ *	                                named "Probe" with TEXT in column COL,
+ *	                                sent without the CLI's checks
  *	ctlpoke SOCKET verify FILE      verifies every record of an export
  *
  * Hostile modes print the daemon's end frame as "end CODE MSG" (or
@@ -214,6 +217,33 @@ do_batch(const char *sock, unsigned n, const char *kind)
 	return 0;
 }
 
+static int
+do_import(const char *sock, const char *col, const char *text)
+{
+	struct tv_value args, akv[6], cols, names[2], rows, row, cells[3];
+	int fd = dial(sock);
+
+	tv_set_str(&names[0], "name", 4);
+	tv_set_str(&names[1], col, strlen(col));
+	cols = (struct tv_value){ .type = TV_ARRAY, .len = 2, .items = names };
+	tv_set_int(&cells[0], 2);
+	tv_set_str(&cells[1], "Probe", 5);
+	tv_set_str(&cells[2], text, strlen(text));
+	row = (struct tv_value){ .type = TV_ARRAY, .len = 3, .items = cells };
+	rows = (struct tv_value){ .type = TV_ARRAY, .len = 1, .items = &row };
+	tv_set_str(&akv[0], "kind", 4);
+	tv_set_str(&akv[1], "association", 11);
+	tv_set_str(&akv[2], "columns", 7);
+	akv[3] = cols;
+	tv_set_str(&akv[4], "rows", 4);
+	akv[5] = rows;
+	args = (struct tv_value){ .type = TV_MAP, .len = 3, .items = akv };
+	request(fd, "import", &args);
+	print_end(fd);
+	close(fd);
+	return 0;
+}
+
 static void
 noise(unsigned seed, uint8_t *p, size_t n)
 {
@@ -290,6 +320,8 @@ main(int argc, char **argv)
 		return do_adds(sock, (unsigned)atoi(argv[3]), argv[4]);
 	if (strcmp(mode, "batch") == 0 && argc == 5)
 		return do_batch(sock, (unsigned)atoi(argv[3]), argv[4]);
+	if (strcmp(mode, "import") == 0 && argc == 5)
+		return do_import(sock, argv[3], argv[4]);
 	if (strcmp(mode, "op") == 0 && argc == 4) {
 		fd = dial(sock);
 		request(fd, argv[3], NULL);
