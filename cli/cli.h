@@ -57,6 +57,20 @@ int cmd_rm(struct cli *c, int argc, char **argv);
 int cmd_show(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
+/*
+ * Starts an atomic write of path: returns the temporary file beside it
+ * (mode 0600) and its name in *out_tmp (caller frees), or NULL with errno.
+ */
+/*
+ * Takes an option's value: --opt VALUE or --opt=VALUE, moving *i past it.
+ * NULL if argv[*i] is another option, or (with *out_rc = EXIT_USAGE,
+ * message printed) if the value is missing.
+ */
+const char *cli_opt_value(const char *cmd, int argc, char **argv, int *i,
+    const char *name, int *out_rc);
+FILE *atomic_open(const char *path, char **out_tmp);
+/* Finishes it: data synced, renamed into place; 0, or -1 with errno (f closed). */
+int atomic_commit(FILE *f, const char *tmp, const char *path);
 
 /* cmd_peers.c */
 int cmd_peers(struct cli *c, int argc, char **argv);
@@ -68,6 +82,10 @@ int cmd_areas(struct cli *c, int argc, char **argv);
 int cmd_block(struct cli *c, int argc, char **argv);
 int cmd_unblock(struct cli *c, int argc, char **argv);
 int cmd_log(struct cli *c, int argc, char **argv);
+
+/* cmd_views.c: the federation drawn (graph) and one area printed (overview) */
+int cmd_graph(struct cli *c, int argc, char **argv);
+int cmd_overview(struct cli *c, int argc, char **argv);
 
 /* cmd_misc.c */
 int cmd_municipalities(struct cli *c, int argc, char **argv);

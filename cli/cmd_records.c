@@ -805,9 +805,8 @@ listing_run(struct cli *c, struct listing *l, const char *op,
 	return rc;
 }
 
-/* Takes an option's value: --opt VALUE or --opt=VALUE; NULL if argv[*i] is another option. */
-static const char *
-opt_value(const char *cmd, int argc, char **argv, int *i, const char *name,
+const char *
+cli_opt_value(const char *cmd, int argc, char **argv, int *i, const char *name,
     int *out_rc)
 {
 	size_t n = strlen(name);
@@ -879,10 +878,10 @@ cmd_list(struct cli *c, int argc, char **argv)
 		} else if (cli_is_help(argv[i])) {
 			cli_help_cmd(cli_cmd_find("list"), stdout);
 			return cli_flush();
-		} else if ((v = opt_value("list", argc, argv, &i, "--status",
+		} else if ((v = cli_opt_value("list", argc, argv, &i, "--status",
 		    &rc)) != NULL) {
 			status = v;
-		} else if ((v = opt_value("list", argc, argv, &i,
+		} else if ((v = cli_opt_value("list", argc, argv, &i,
 		    "--interests", &rc)) != NULL) {
 			interests = v;
 		} else if (rc != 0) {
@@ -941,8 +940,7 @@ cmd_list(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
-/* Writes path atomically: returns the temporary file to fill, or NULL. */
-static FILE *
+FILE *
 atomic_open(const char *path, char **out_tmp)
 {
 	size_t n = strlen(path) + sizeof(".tmp.XXXXXX");
@@ -968,8 +966,7 @@ atomic_open(const char *path, char **out_tmp)
 	return f;
 }
 
-/* Finishes an atomic write: data on disk, then renamed into place. */
-static int
+int
 atomic_commit(FILE *f, const char *tmp, const char *path)
 {
 	char *dir, *slash;
@@ -1014,7 +1011,7 @@ cmd_export(struct cli *c, int argc, char **argv)
 		} else if (cli_is_help(argv[i])) {
 			cli_help_cmd(cli_cmd_find("export"), stdout);
 			return cli_flush();
-		} else if ((v = opt_value("export", argc, argv, &i, "--out",
+		} else if ((v = cli_opt_value("export", argc, argv, &i, "--out",
 		    &rc)) != NULL) {
 			path = v;
 		} else if (rc != 0) {
