@@ -32,25 +32,10 @@ struct edge {
 
 struct graph {
 	struct node *nodes;
-	size_t n_nodes, cap_nodes;
-	struct edge *edges;
-	size_t n_edges, cap_edges;
+	size_t n_nodes;
+	struct edge *edges;	/* room for one per listed peer */
+	size_t n_edges;
 };
-
-static int
-grow(void **p, size_t *cap, size_t n, size_t size)
-{
-	size_t ncap = *cap ? *cap * 2 : 32;
-	void *q;
-
-	if (n < *cap)
-		return 0;
-	if ((q = realloc(*p, ncap * size)) == NULL)
-		return TV_ENOMEM;
-	*p = q;
-	*cap = ncap;
-	return 0;
-}
 
 static int
 profile_municipality(const struct tv_rec *profile)
@@ -64,26 +49,6 @@ profile_municipality(const struct tv_rec *profile)
 	return (int)v->u;
 }
 
-/* Index of the area's node, added if new; SIZE_MAX when out of memory. */
-static size_t
-node_of(struct graph *g, const struct tv_recset *s, const uint8_t *pk)
-{
-	struct node *nd;
-
-	for (size_t i = 0; i < g->n_nodes; i++)
-		if (memcmp(g->nodes[i].pk, pk, TV_PK_LEN) == 0)
-			return i;
-	if (grow((void **)&g->nodes, &g->cap_nodes, g->n_nodes,
-	    sizeof(*g->nodes)) != 0)
-		return SIZE_MAX;
-	nd = &g->nodes[g->n_nodes];
-	nd->pk = pk;
-	nd->profile = tv_recset_profile(s, pk);
-	nd->municipality = profile_municipality(nd->profile);
-	nd->name = nd->profile ? tv_rec_text(nd->profile, "name") : NULL;
-	return g->n_nodes++;
-}
-
 /* The origin of a reference [origin, id], or NULL if it is malformed. */
 static const uint8_t *
 ref_origin(const struct tv_value *ref)
@@ -94,53 +59,118 @@ ref_origin(const struct tv_value *ref)
 	return ref->items[0].bytes;
 }
 
+static const struct tv_value *
+peers_of(const struct tv_rec *profile)
+{
+	const struct tv_value *v = tv_map_get(profile->body, "peers");
+
+	return v != NULL && v->type == TV_ARRAY ? v : NULL;
+}
+
 static int
+pk_cmp(const void *pa, const void *pb)
+{
+	return memcmp(*(const uint8_t *const *)pa, *(const uint8_t *const *)pb,
+	    TV_PK_LEN);
+}
+
+/* Every area with a profile or named as a peer, sorted by id, once each. */
+static int
+gather_nodes(struct graph *g, const struct tv_recset *s)
+{
+	const uint8_t **pks;
+	size_t n = s->n_profiles, k = 0;
+
+	for (size_t i = 0; i < s->n_profiles; i++) {
+		const struct tv_value *peers = peers_of(&s->recs[s->profiles[i]]);
+		n += peers ? peers->len : 0;
+	}
+	if ((pks = malloc((n ? n : 1) * sizeof(*pks))) == NULL)
+		return TV_ENOMEM;
+	for (size_t i = 0; i < s->n_profiles; i++) {
+		const struct tv_rec *p = &s->recs[s->profiles[i]];
+		const struct tv_value *peers = peers_of(p);
+		pks[k++] = p->origin;
+		for (uint32_t j = 0; peers != NULL && j < peers->len; j++)
+			if (ref_origin(&peers->items[j]) != NULL)
+				pks[k++] = ref_origin(&peers->items[j]);
+	}
+	qsort(pks, k, sizeof(*pks), pk_cmp);
+	if ((g->nodes = calloc(k ? k : 1, sizeof(*g->nodes))) == NULL) {
+		free(pks);
+		return TV_ENOMEM;
+	}
+	for (size_t i = 0; i < k; i++) {
+		struct node *nd;
+		if (g->n_nodes > 0 && memcmp(g->nodes[g->n_nodes - 1].pk, pks[i],
+		    TV_PK_LEN) == 0)
+			continue;
+		nd = &g->nodes[g->n_nodes++];
+		nd->pk = pks[i];
+		nd->profile = tv_recset_profile(s, pks[i]);
+		nd->municipality = profile_municipality(nd->profile);
+		nd->name = nd->profile ? tv_rec_text(nd->profile, "name") : NULL;
+	}
+	free(pks);
+	return 0;
+}
+
+/* Index of the node of pk among n nodes sorted by id; pk is one of them. */
+static size_t
+node_index_in(const struct node *nodes, size_t n, const uint8_t *pk)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo + 1 < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (memcmp(nodes[mid].pk, pk, TV_PK_LEN) <= 0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static size_t
+node_index(const struct graph *g, const uint8_t *pk)
+{
+	return node_index_in(g->nodes, g->n_nodes, pk);
+}
+
+static void
 edge_add(struct graph *g, size_t from, size_t to)
 {
 	struct edge *e;
 
 	if (from == to)
-		return 0;
-	if (grow((void **)&g->edges, &g->cap_edges, g->n_edges,
-	    sizeof(*g->edges)) != 0)
-		return TV_ENOMEM;
+		return;
 	e = &g->edges[g->n_edges++];
 	e->a = from < to ? from : to;
 	e->b = from < to ? to : from;
 	e->by_a = from < to;
 	e->by_b = !e->by_a;
-	return 0;
 }
 
-static int
-gather_nodes(struct graph *g, const struct tv_recset *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (s->recs[i].is_profile && tv_rec_is(&s->recs[i], "area") &&
-		    node_of(g, s, s->recs[i].origin) == SIZE_MAX)
-			return TV_ENOMEM;
-	return 0;
-}
-
-/* Adds one directed claim per listed peer; unknown peers become nodes. */
+/* One directed claim per listed peer, between node indexes. */
 static int
 gather_peers(struct graph *g, const struct tv_recset *s)
 {
-	size_t n_areas = g->n_nodes;
+	size_t n = 0;
 
-	for (size_t i = 0; i < n_areas; i++) {
-		const struct tv_value *peers = tv_map_get(g->nodes[i].profile->body,
-		    "peers");
-		if (peers == NULL || peers->type != TV_ARRAY)
-			continue;
-		for (uint32_t k = 0; k < peers->len; k++) {
+	for (size_t i = 0; i < s->n_profiles; i++) {
+		const struct tv_value *peers = peers_of(&s->recs[s->profiles[i]]);
+		n += peers ? peers->len : 0;
+	}
+	if ((g->edges = malloc((n ? n : 1) * sizeof(*g->edges))) == NULL)
+		return TV_ENOMEM;
+	for (size_t i = 0; i < s->n_profiles; i++) {
+		const struct tv_rec *p = &s->recs[s->profiles[i]];
+		const struct tv_value *peers = peers_of(p);
+		size_t from = node_index(g, p->origin);
+		for (uint32_t k = 0; peers != NULL && k < peers->len; k++) {
 			const uint8_t *pk = ref_origin(&peers->items[k]);
-			size_t j;
-			if (pk == NULL)
-				continue;
-			if ((j = node_of(g, s, pk)) == SIZE_MAX ||
-			    edge_add(g, i, j) != 0)
-				return TV_ENOMEM;
+			if (pk != NULL)
+				edge_add(g, from, node_index(g, pk));
 		}
 	}
 	return 0;
@@ -183,39 +213,38 @@ edge_cmp(const void *pa, const void *pb)
 	return (x->b > y->b) - (x->b < y->b);
 }
 
-/* Node indexes change with sorting; edges hold pks until then. */
-static size_t
-index_of(const struct graph *g, const uint8_t *pk)
-{
-	for (size_t i = 0; i < g->n_nodes; i++)
-		if (g->nodes[i].pk == pk)
-			return i;
-	return SIZE_MAX;
-}
-
-/* Sorts nodes, renumbers edges, and merges the two claims of a link. */
+/*
+ * Puts the nodes in drawing order (municipality, name, id), renumbers the
+ * edges to match, and merges the two claims of a link into one edge.
+ */
 static int
 graph_sort(struct graph *g)
 {
-	const uint8_t **old = malloc((g->n_nodes ? g->n_nodes : 1) *
-	    sizeof(*old));
+	struct node *by_id = malloc((g->n_nodes ? g->n_nodes : 1) *
+	    sizeof(*by_id));
+	size_t *rank = malloc((g->n_nodes ? g->n_nodes : 1) * sizeof(*rank));
 	size_t n = 0;
 
-	if (old == NULL)
+	if (by_id == NULL || rank == NULL) {
+		free(by_id);
+		free(rank);
 		return TV_ENOMEM;
-	for (size_t i = 0; i < g->n_nodes; i++)
-		old[i] = g->nodes[i].pk;
+	}
+	memcpy(by_id, g->nodes, g->n_nodes * sizeof(*by_id));
 	qsort(g->nodes, g->n_nodes, sizeof(*g->nodes), node_cmp);
+	for (size_t i = 0; i < g->n_nodes; i++)
+		rank[node_index_in(by_id, g->n_nodes, g->nodes[i].pk)] = i;
 	for (size_t i = 0; i < g->n_edges; i++) {
 		struct edge *e = &g->edges[i];
-		size_t a = index_of(g, old[e->a]), b = index_of(g, old[e->b]);
+		size_t a = rank[e->a], b = rank[e->b];
 		bool by_a = e->by_a, by_b = e->by_b;
 		e->a = a < b ? a : b;
 		e->b = a < b ? b : a;
 		e->by_a = a < b ? by_a : by_b;
 		e->by_b = a < b ? by_b : by_a;
 	}
-	free(old);
+	free(by_id);
+	free(rank);
 	qsort(g->edges, g->n_edges, sizeof(*g->edges), edge_cmp);
 	for (size_t i = 0; i < g->n_edges; i++) {
 		if (n > 0 && g->edges[n - 1].a == g->edges[i].a &&

@@ -15,6 +15,7 @@
 
 #define FIELD_TEXT_MAX 700	/* a long description is cut with "…" */
 #define SECONDS_PER_DAY 86400
+#define INTERESTS_MAX 64		/* the vocabulary has 25 */
 #define NAME_TEXT_MAX 512	/* an area name: 120 characters of UTF-8 */
 
 /* The page's own words, kept together for the translation to come. */
@@ -73,6 +74,7 @@ struct page {
 	char name[NAME_TEXT_MAX];	/* the area's name, for headings */
 	bool has_loc;
 	int64_t lat, lon;
+	bool own_interest[INTERESTS_MAX];	/* by vocabulary index */
 	int err;
 };
 
@@ -566,17 +568,21 @@ is_open_project(const struct tv_rec *rec)
 	    tv_str_eq(st, "planning") || tv_str_eq(st, "shelved"));
 }
 
-/* True if this area has an association or project with that interest. */
-static bool
-area_has_interest(const struct page *p, const char *code)
+/* Notes which vocabulary codes this area's associations and projects have. */
+static void
+own_interests(struct page *p)
 {
+	size_t n;
+	const struct tv_interest *in = tv_interests(&n);
+
 	for (size_t i = 0; i < p->s->n; i++) {
 		const struct tv_rec *rec = &p->s->recs[i];
-		if (is_own(p, rec) && (tv_rec_is(rec, "association") ||
-		    tv_rec_is(rec, "project")) && has_interest(rec, code))
-			return true;
+		if (!is_own(p, rec) || !(tv_rec_is(rec, "association") ||
+		    tv_rec_is(rec, "project")))
+			continue;
+		for (size_t k = 0; k < n && k < INTERESTS_MAX; k++)
+			p->own_interest[k] |= has_interest(rec, in[k].code);
 	}
-	return false;
 }
 
 static bool
@@ -585,9 +591,8 @@ shares_interest(const struct page *p, const struct tv_rec *rec)
 	size_t n;
 	const struct tv_interest *in = tv_interests(&n);
 
-	for (size_t i = 0; i < n; i++)
-		if (has_interest(rec, in[i].code) &&
-		    area_has_interest(p, in[i].code))
+	for (size_t i = 0; i < n && i < INTERESTS_MAX; i++)
+		if (p->own_interest[i] && has_interest(rec, in[i].code))
 			return true;
 	return false;
 }
@@ -610,9 +615,8 @@ put_shared(struct page *p, const struct tv_rec *rec)
 	const struct tv_interest *in = tv_interests(&n);
 	bool first = true;
 
-	for (size_t i = 0; i < n; i++) {
-		if (!has_interest(rec, in[i].code) ||
-		    !area_has_interest(p, in[i].code))
+	for (size_t i = 0; i < n && i < INTERESTS_MAX; i++) {
+		if (!p->own_interest[i] || !has_interest(rec, in[i].code))
 			continue;
 		if (first)
 			putf_esc(p, " · %s: ", word(p, W_SHARED));
@@ -697,6 +701,7 @@ tv_overview_html(const struct tv_recset *s, const struct tv_overview_opts *o,
 	snprintf(p.name, sizeof(p.name), "%.*s", name ? (int)name->len : 0,
 	    name ? (const char *)name->bytes : "");
 	p.has_loc = tv_rec_location(s, p.profile, &p.lat, &p.lon);
+	own_interests(&p);
 	put_head(&p);
 	put_associations(&p);
 	if (p.err == 0)

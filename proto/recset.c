@@ -22,21 +22,68 @@ tv_recset_free(struct tv_recset *s)
 		free(s->recs[i].raw);
 	}
 	free(s->recs);
+	free(s->profiles);
 	memset(s, 0, sizeof(*s));
 }
 
 static int
-grow(struct tv_recset *s)
+grow(void **p, size_t *cap, size_t n, size_t size)
 {
-	size_t cap = s->cap ? s->cap * 2 : 64;
-	void *p;
+	size_t ncap = *cap ? *cap * 2 : 64;
+	void *q;
 
-	if (s->n < s->cap)
+	if (n < *cap)
 		return 0;
-	if ((p = realloc(s->recs, cap * sizeof(*s->recs))) == NULL)
+	if ((q = realloc(*p, ncap * size)) == NULL)
 		return TV_ENOMEM;
-	s->recs = p;
-	s->cap = cap;
+	*p = q;
+	*cap = ncap;
+	return 0;
+}
+
+/* Where origin's profile is, or would go, in the sorted index. */
+static size_t
+profile_slot(const struct tv_recset *s, const uint8_t *origin, bool *found)
+{
+	size_t lo = 0, hi = s->n_profiles;
+
+	*found = false;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = memcmp(s->recs[s->profiles[mid]].origin, origin,
+		    TV_PK_LEN);
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Indexes the newest record if it is a profile; a second one is not kept. */
+static int
+index_profile(struct tv_recset *s)
+{
+	const struct tv_rec *rec = &s->recs[s->n - 1];
+	bool found;
+	size_t at;
+
+	if (!rec->is_profile || !tv_rec_is(rec, "area"))
+		return 0;
+	at = profile_slot(s, rec->origin, &found);
+	if (found)
+		return 0;
+	if (grow((void **)&s->profiles, &s->cap_profiles, s->n_profiles,
+	    sizeof(*s->profiles)) != 0)
+		return TV_ENOMEM;
+	memmove(&s->profiles[at + 1], &s->profiles[at],
+	    (s->n_profiles - at) * sizeof(*s->profiles));
+	s->profiles[at] = s->n - 1;
+	s->n_profiles++;
 	return 0;
 }
 
@@ -87,7 +134,8 @@ tv_recset_add(struct tv_recset *s, const uint8_t *raw, size_t len)
 	uint8_t *copy;
 	int rc;
 
-	if ((rc = grow(s)) != 0)
+	if ((rc = grow((void **)&s->recs, &s->cap, s->n, sizeof(*s->recs))) !=
+	    0)
 		return rc;
 	if ((copy = malloc(len ? len : 1)) == NULL)
 		return TV_ENOMEM;
@@ -104,18 +152,22 @@ tv_recset_add(struct tv_recset *s, const uint8_t *raw, size_t len)
 	}
 	rec->raw = copy;
 	s->n++;
-	return 0;
+	if ((rc = index_profile(s)) != 0) {
+		s->n--;
+		tv_doc_free(rec->doc);
+		free(copy);
+	}
+	return rc;
 }
 
 const struct tv_rec *
 tv_recset_profile(const struct tv_recset *s,
     const uint8_t origin[static TV_PK_LEN])
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (s->recs[i].is_profile && tv_rec_is(&s->recs[i], "area") &&
-		    memcmp(s->recs[i].origin, origin, TV_PK_LEN) == 0)
-			return &s->recs[i];
-	return NULL;
+	bool found;
+	size_t at = profile_slot(s, origin, &found);
+
+	return found ? &s->recs[s->profiles[at]] : NULL;
 }
 
 bool

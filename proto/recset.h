@@ -32,6 +32,8 @@ struct tv_rec {
 struct tv_recset {
 	struct tv_rec *recs;
 	size_t n, cap;
+	size_t *profiles;	/* indexes of area profiles, sorted by origin */
+	size_t n_profiles, cap_profiles;
 };
 
 /* Starts an empty set. */
@@ -45,7 +47,7 @@ void tv_recset_free(struct tv_recset *s);
  * decoder's error for bytes that are no record.
  */
 int tv_recset_add(struct tv_recset *s, const uint8_t *raw, size_t len);
-/* Returns the profile (kind "area") of the area origin, or NULL. */
+/* Returns the profile (kind "area") of the area origin, or NULL; O(log n). */
 const struct tv_rec *tv_recset_profile(const struct tv_recset *s,
     const uint8_t origin[static TV_PK_LEN]);
 /*

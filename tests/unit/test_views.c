@@ -47,6 +47,7 @@ key_of(int seed, struct tv_keypair *kp)
 
 	ASSERT_EQ(tv_sign_init(), 0);
 	s[0] = (uint8_t)seed;
+	s[1] = (uint8_t)(seed >> 8);
 	tv_keypair_from_seed(kp, s);
 }
 
@@ -356,6 +357,45 @@ TEST(graph_empty_and_out_of_space)
 	tv_recset_free(&s);
 }
 
+/* 512 areas, each listing the next 64 (the most a profile may list). */
+TEST(graph_at_the_peer_limit)
+{
+	enum { AREAS = 512, PEERS = 64 };
+	const struct tv_field *f = tv_kind_field(tv_kind_by_wire("area", 4),
+	    "peers");
+	static char ids[AREAS][64];
+	struct tv_fedgraph_stats st;
+	struct tv_recset s;
+	struct tv_buf b;
+	char *list = malloc(PEERS * 54 + 1), name[32];
+
+	ASSERT(f != NULL && f->max_items == PEERS);
+	for (int i = 0; i < AREAS; i++)
+		ref_of(1000 + i, ids[i]);
+	tv_recset_init(&s);
+	for (int i = 0; i < AREAS; i++) {
+		const char *a[] = { "name", name, "kind", "landsby",
+		    "municipality", i % 2 ? "336" : "320", "peers", list, NULL };
+		list[0] = 0;
+		for (int k = 1; k <= PEERS; k++) {
+			strcat(list, ids[(i + k) % AREAS]);
+			strcat(list, k < PEERS ? "," : "");
+		}
+		snprintf(name, sizeof(name), "Område %03d", i);
+		add(&s, 1000 + i, "area", 0, a);
+	}
+	tv_buf_init(&b, 0);
+	ASSERT_EQ(tv_fedgraph_dot(&s, true, &b, &st), 0);
+	ASSERT_EQ(st.areas, AREAS);
+	ASSERT_EQ(st.links, AREAS * PEERS);
+	ASSERT_EQ(st.one_sided, AREAS * PEERS);
+	ASSERT_EQ(st.cross, AREAS * PEERS / 2);	/* odd steps change municipality */
+	ASSERT_EQ(count(text_of(&b), " -- "), AREAS * PEERS);
+	tv_buf_free(&b);
+	tv_recset_free(&s);
+	free(list);
+}
+
 /* ---- overview ---------------------------------------------------------- */
 
 static void
@@ -561,6 +601,6 @@ TEST_MAIN(distance_one_degree_of_latitude, distance_across_denmark,
     recset_skips_tombstones_and_local_kinds,
     location_falls_back_to_profile_then_centroid, dot_quote,
     graph_nodes_clusters_edges, graph_text_independent_of_arrival_order,
-    graph_networks, graph_empty_and_out_of_space,
+    graph_networks, graph_empty_and_out_of_space, graph_at_the_peer_limit,
     overview_sections_and_escaping, overview_radius_limit,
     overview_needs_a_profile, html_escape, out_of_memory)
