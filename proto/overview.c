@@ -184,11 +184,26 @@ put_meta(struct page *p, const struct tv_rec *rec, const char *const *names)
 }
 
 static void
-put_none(struct page *p)
+section_open(struct page *p, const char *id, const char *heading)
 {
-	puts_(p, "<p>");
-	put_esc(p, word(p, W_NONE));
-	puts_(p, "</p>\n");
+	puts_(p, "<section id=\"");
+	puts_(p, id);
+	puts_(p, "\">\n<h2>");
+	put_esc(p, heading);
+	puts_(p, "</h2>\n");
+}
+
+/* Ends a section of n items ("None." if empty) and frees its picks. */
+static void
+section_close(struct page *p, size_t n, struct pick *picks)
+{
+	if (n == 0) {
+		puts_(p, "<p>");
+		put_esc(p, word(p, W_NONE));
+		puts_(p, "</p>\n");
+	}
+	puts_(p, "</section>\n");
+	free(picks);
 }
 
 static void
@@ -369,9 +384,7 @@ put_associations(struct page *p)
 
 	if (picks == NULL)
 		return;
-	puts_(p, "<section id=\"associations\">\n<h2>");
-	put_esc(p, word(p, W_ASSOCIATIONS));
-	puts_(p, "</h2>\n");
+	section_open(p, "associations", word(p, W_ASSOCIATIONS));
 	for (size_t i = 0; i < n_codes; i++) {
 		bool head = false;
 		for (size_t k = 0; k < n; k++) {
@@ -397,10 +410,7 @@ put_associations(struct page *p)
 		}
 		put_association(p, picks[k].rec);
 	}
-	if (n == 0)
-		put_none(p);
-	puts_(p, "</section>\n");
-	free(picks);
+	section_close(p, n, picks);
 }
 
 /* ---- The area's projects ----------------------------------------------- */
@@ -422,18 +432,13 @@ put_own_projects(struct page *p)
 
 	if (picks == NULL)
 		return;
-	puts_(p, "<section id=\"projects\">\n<h2>");
-	put_esc(p, word(p, W_PROJECTS));
-	puts_(p, "</h2>\n");
+	section_open(p, "projects", word(p, W_PROJECTS));
 	for (size_t k = 0; k < n; k++) {
 		put_item_head(p, picks[k].rec, "status");
 		put_meta(p, picks[k].rec, meta);
 		puts_(p, "</div>\n");
 	}
-	if (n == 0)
-		put_none(p);
-	puts_(p, "</section>\n");
-	free(picks);
+	section_close(p, n, picks);
 }
 
 /* ---- Upcoming events nearby -------------------------------------------- */
@@ -540,20 +545,17 @@ radius_text(const struct page *p, char *out, size_t len)
 static void
 put_events(struct page *p)
 {
+	char heading[NAME_TEXT_MAX + 80];
 	size_t n;
 	struct pick *picks = pick_all(p, "event", keep_event, &n);
 
 	if (picks == NULL)
 		return;
-	puts_(p, "<section id=\"events\">\n<h2>");
-	putf_esc(p, word(p, W_EVENTS), p->name);
-	puts_(p, "</h2>\n");
+	snprintf(heading, sizeof(heading), word(p, W_EVENTS), p->name);
+	section_open(p, "events", heading);
 	for (size_t k = 0; k < n; k++)
 		put_event(p, &picks[k]);
-	if (n == 0)
-		put_none(p);
-	puts_(p, "</section>\n");
-	free(picks);
+	section_close(p, n, picks);
 }
 
 /* ---- Matching projects nearby ------------------------------------------ */
@@ -630,6 +632,7 @@ put_shared(struct page *p, const struct tv_rec *rec)
 static void
 put_matches(struct page *p)
 {
+	char heading[160];
 	static const char *const meta[] = { "needs", "place", NULL };
 	char radius[32];
 	size_t n;
@@ -638,9 +641,8 @@ put_matches(struct page *p)
 	if (picks == NULL)
 		return;
 	radius_text(p, radius, sizeof(radius));
-	puts_(p, "<section id=\"matches\">\n<h2>");
-	putf_esc(p, word(p, W_MATCHES), radius);
-	puts_(p, "</h2>\n");
+	snprintf(heading, sizeof(heading), word(p, W_MATCHES), radius);
+	section_open(p, "matches", heading);
 	for (size_t k = 0; k < n; k++) {
 		put_item_head(p, picks[k].rec, "status");
 		puts_(p, "<div class=\"meta\">");
@@ -651,10 +653,7 @@ put_matches(struct page *p)
 		put_meta(p, picks[k].rec, meta);
 		puts_(p, "</div>\n");
 	}
-	if (n == 0)
-		put_none(p);
-	puts_(p, "</section>\n");
-	free(picks);
+	section_close(p, n, picks);
 }
 
 /* ---- The page ---------------------------------------------------------- */
