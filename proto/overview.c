@@ -677,7 +677,8 @@ put_head(struct page *p)
 	putf_esc(p, word(p, W_TITLE), p->name);
 	puts_(p, "</h1>\n");
 	put_meta(p, p->profile, meta);
-	tv_set_int(&now, p->o->now);
+	/* To the minute: seconds on a printed page only look odd. */
+	tv_set_int(&now, p->o->now - p->o->now % 60);
 	tv_field_format(tv_kind_field(event, "start"), &now,
 	    p->da ? "da" : "en", printed, sizeof(printed));
 	puts_(p, "<div class=\"meta\">");

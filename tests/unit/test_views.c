@@ -484,6 +484,8 @@ TEST(overview_sections_and_escaping)
 	    "<strong>Petanque</strong>");
 	ASSERT_CONTAINS(h, "e-mail: formand@ride.dk");
 	ASSERT_CONTAINS(h, "e-mail: lokalraad@oestby.dk");
+	/* NOW is 2096-10-02 07:06:40 UTC: Danish summer time, to the minute. */
+	ASSERT_CONTAINS(h, "Udskrevet 2096-10-02 09:06</div>");
 	ASSERT_CONTAINS(h, "Ridesti</strong> – <span class=\"status\">skuffe");
 	ASSERT_CONTAINS(h, "manglede hænder");
 	ASSERT_CONTAINS(h, "Høstfest");
