@@ -207,10 +207,11 @@ TEST(location_falls_back_to_profile_then_centroid)
 
 TEST(dot_quote)
 {
+	static const char in[] = "a\"b\\c\nd\te\x01æ";
 	struct tv_buf b;
 
 	tv_buf_init(&b, 0);
-	ASSERT_EQ(tv_dot_quote(&b, "a\"b\\c\nd\te\x01æ", 14), 0);
+	ASSERT_EQ(tv_dot_quote(&b, in, sizeof(in) - 1), 0);
 	ASSERT_STR_EQ(text_of(&b), "\"a\\\"b\\\\c\\nde\xc3\xa6\"");
 	tv_buf_free(&b);
 }
@@ -248,13 +249,17 @@ federation(struct tv_recset *s, bool reversed)
 	}
 }
 
+/* Not strstr: ASan's strstr measures the whole rest on every call. */
 static size_t
 count(const char *s, const char *sub)
 {
-	size_t n = 0;
+	size_t n = 0, len = strlen(s), sub_len = strlen(sub);
 
-	for (const char *p = s; (p = strstr(p, sub)) != NULL; p++)
-		n++;
+	for (size_t i = 0; i + sub_len <= len; i++)
+		if (s[i] == sub[0] && memcmp(s + i, sub, sub_len) == 0) {
+			n++;
+			i += sub_len - 1;
+		}
 	return n;
 }
 
@@ -357,10 +362,11 @@ TEST(graph_empty_and_out_of_space)
 	tv_recset_free(&s);
 }
 
-/* 512 areas, each listing the next 64 (the most a profile may list). */
+/* 513 areas, each listing the next 64 (the most a profile may list). */
 TEST(graph_at_the_peer_limit)
 {
-	enum { AREAS = 512, PEERS = 64 };
+	/* Odd: the 64 after an area never include one that lists it back. */
+	enum { AREAS = 513, PEERS = 64 };
 	const struct tv_field *f = tv_kind_field(tv_kind_by_wire("area", 4),
 	    "peers");
 	static char ids[AREAS][64];
@@ -368,6 +374,7 @@ TEST(graph_at_the_peer_limit)
 	struct tv_recset s;
 	struct tv_buf b;
 	char *list = malloc(PEERS * 54 + 1), name[32];
+	size_t cross = 0;
 
 	ASSERT(f != NULL && f->max_items == PEERS);
 	for (int i = 0; i < AREAS; i++)
@@ -381,6 +388,8 @@ TEST(graph_at_the_peer_limit)
 			strcat(list, ids[(i + k) % AREAS]);
 			strcat(list, k < PEERS ? "," : "");
 		}
+		for (int k = 1; k <= PEERS; k++)
+			cross += i % 2 != (i + k) % AREAS % 2;
 		snprintf(name, sizeof(name), "Område %03d", i);
 		add(&s, 1000 + i, "area", 0, a);
 	}
@@ -389,7 +398,7 @@ TEST(graph_at_the_peer_limit)
 	ASSERT_EQ(st.areas, AREAS);
 	ASSERT_EQ(st.links, AREAS * PEERS);
 	ASSERT_EQ(st.one_sided, AREAS * PEERS);
-	ASSERT_EQ(st.cross, AREAS * PEERS / 2);	/* odd steps change municipality */
+	ASSERT_EQ(st.cross, cross);
 	ASSERT_EQ(count(text_of(&b), " -- "), AREAS * PEERS);
 	tv_buf_free(&b);
 	tv_recset_free(&s);
@@ -555,10 +564,11 @@ TEST(overview_needs_a_profile)
 
 TEST(html_escape)
 {
+	static const char in[] = "<a href='x'>\"&\"</a>æ";
 	struct tv_buf b;
 
 	tv_buf_init(&b, 0);
-	ASSERT_EQ(tv_html_escape(&b, "<a href='x'>\"&\"</a>æ", 22), 0);
+	ASSERT_EQ(tv_html_escape(&b, in, sizeof(in) - 1), 0);
 	ASSERT_STR_EQ(text_of(&b), "&lt;a href=&#39;x&#39;&gt;&quot;&amp;"
 	    "&quot;&lt;/a&gt;æ");
 	tv_buf_free(&b);
