@@ -266,9 +266,12 @@ graph_summary(const struct cli *c, const struct tv_fedgraph_stats *st,
 		}
 		return;
 	}
-	printf("wrote %s: %zu areas, %zu links (%zu across municipalities, "
-	    "%zu listed by one side only), %zu networks\n", path, st->areas,
-	    st->links, st->cross, st->one_sided, st->networks);
+	printf(out_tr("wrote %s: %zu areas, %zu links (%zu across "
+	    "municipalities, %zu listed by one side only), %zu networks\n",
+	    "skrev %s: %zu områder, %zu forbindelser (%zu på tværs af "
+	    "kommuner, %zu kun angivet af den ene side), %zu netværk\n"),
+	    path, st->areas, st->links, st->cross, st->one_sided,
+	    st->networks);
 }
 
 int
@@ -371,7 +374,8 @@ cmd_overview(struct cli *c, int argc, char **argv)
 				json_decref(j);
 			}
 		} else
-			printf("wrote %s (%zu bytes)\n", path, html.len);
+			printf(out_tr("wrote %s (%zu bytes)\n",
+			    "skrev %s (%zu byte)\n"), path, html.len);
 	}
 	tv_buf_free(&html);
 	tv_recset_free(&s);
