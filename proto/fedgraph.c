@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "showable.h"
 
 #define CROSS_ATTRS "color=\"#c0392b\", penwidth=3"
 #define ONE_SIDED_ATTRS "style=dashed"
@@ -262,16 +263,19 @@ int
 tv_dot_quote(struct tv_buf *out, const void *text, size_t len)
 {
 	const uint8_t *p = text;
+	size_t n;
 
 	tv_buf_put(out, "\"", 1);
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = 0; i < len; i += n) {
 		if (p[i] == '"' || p[i] == '\\') {
 			tv_buf_put(out, "\\", 1);
 			tv_buf_put(out, &p[i], 1);
-		} else if (p[i] == '\n')
+			n = 1;
+		} else if (p[i] == '\n') {
 			tv_buf_put(out, "\\n", 2);
-		else if (p[i] >= 0x20 && p[i] != 0x7f)
-			tv_buf_put(out, &p[i], 1);
+			n = 1;
+		} else if (tv_char_showable(&p[i], len - i, &n))
+			tv_buf_put(out, &p[i], n);
 	}
 	return tv_buf_put(out, "\"", 1);
 }

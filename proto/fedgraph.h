@@ -32,8 +32,8 @@ int tv_fedgraph_dot(const struct tv_recset *s, bool with_networks,
     struct tv_buf *out, struct tv_fedgraph_stats *stats);
 /*
  * Appends text as one DOT double-quoted string: '"' and '\' escaped, a line
- * break as DOT's \n, other control characters dropped. Returns 0 or out's
- * sticky error.
+ * break as DOT's \n, what tv_char_showable refuses left out. Returns 0 or
+ * out's sticky error.
  */
 int tv_dot_quote(struct tv_buf *out, const void *text, size_t len);
 

@@ -12,6 +12,7 @@
 
 #include "err.h"
 #include "geo.h"
+#include "showable.h"
 
 #define FIELD_TEXT_MAX 700	/* a long description is cut with "…" */
 #define SECONDS_PER_DAY 86400
@@ -100,20 +101,22 @@ puts_(struct page *p, const char *s)
 int
 tv_html_escape(struct tv_buf *out, const void *text, size_t len)
 {
-	const char *s = text;
-	size_t from = 0;
+	const uint8_t *s = text;
+	size_t n;
 
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = 0; i < len; i += n) {
 		const char *ent = s[i] == '&' ? "&amp;" : s[i] == '<' ? "&lt;" :
 		    s[i] == '>' ? "&gt;" : s[i] == '"' ? "&quot;" :
 		    s[i] == '\'' ? "&#39;" : NULL;
-		if (ent == NULL)
-			continue;
-		tv_buf_put(out, s + from, i - from);
-		tv_buf_put(out, ent, strlen(ent));
-		from = i + 1;
+		n = 1;
+		if (ent != NULL)
+			tv_buf_put(out, ent, strlen(ent));
+		else if (s[i] == '\n' || s[i] == '\t')
+			tv_buf_put(out, " ", 1);
+		else if (tv_char_showable(&s[i], len - i, &n))
+			tv_buf_put(out, &s[i], n);
 	}
-	return tv_buf_put(out, s + from, len - from);
+	return out->err;
 }
 
 static void

@@ -34,7 +34,10 @@ struct tv_overview_opts {
  */
 int tv_overview_html(const struct tv_recset *s,
     const struct tv_overview_opts *o, struct tv_buf *out);
-/* Appends len bytes of text with & < > " ' escaped; returns out's error. */
+/*
+ * Appends len bytes of text with & < > " ' escaped, tab and line feed as a
+ * space, and what tv_char_showable refuses left out; returns out's error.
+ */
 int tv_html_escape(struct tv_buf *out, const void *text, size_t len);
 
 #endif

@@ -2,7 +2,7 @@
  * Fuzz target for the federation views (proto/recset.c, proto/fedgraph.c,
  * proto/overview.c): records come from other areas, so whatever their
  * bodies hold must neither crash the graph or the page nor get markup into
- * the page.
+ * the page, or a character that may not be shown into either.
  *
  * Input: records, each preceded by its length as 2 bytes big-endian. The
  * page is drawn for the origin of the first record kept; the first input
@@ -16,8 +16,23 @@
 #include "fedgraph.h"
 #include "overview.h"
 #include "recset.h"
+#include "showable.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Every character is one a page or terminal may show, or a line break. */
+static void
+check_showable(const struct tv_buf *b)
+{
+	size_t n;
+
+	for (size_t i = 0; i < b->len; i += n)
+		if (b->data[i] != '\n' &&
+		    !tv_char_showable(&b->data[i], b->len - i, &n))
+			abort();
+		else if (b->data[i] == '\n')
+			n = 1;
+}
 
 /* The template itself never opens these; record text must not either. */
 static void
@@ -60,13 +75,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tv_buf_init(&b, 0);
 		if (tv_fedgraph_dot(&s, networks, &b, NULL) != 0)
 			abort();
+		check_showable(&b);
 		tv_buf_free(&b);
 	}
 	if (s.n > 0) {
 		o.area = s.recs[0].origin;
 		tv_buf_init(&b, 0);
-		if (tv_overview_html(&s, &o, &b) == 0)
+		if (tv_overview_html(&s, &o, &b) == 0) {
 			check_page(&b);
+			check_showable(&b);
+		}
 		tv_buf_free(&b);
 	}
 	tv_recset_free(&s);

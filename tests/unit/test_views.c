@@ -17,6 +17,7 @@
 #include "kinds.h"
 #include "overview.h"
 #include "recset.h"
+#include "showable.h"
 #include "sign.h"
 
 #if __has_include("fault.h")
@@ -145,6 +146,70 @@ TEST(distance_across_denmark)
 
 	ASSERT(m > 666000.0 && m < 667000.0);
 	ASSERT(e > 63770.0 && e < 63790.0);
+}
+
+/* ---- showable --------------------------------------------------------- */
+
+TEST(showable_characters)
+{
+	static const struct {
+		const char *bytes;
+		size_t len, want_len;
+		bool ok;
+	} cases[] = {
+		{ "a", 1, 1, true },
+		{ " ", 1, 1, true },
+		{ "~", 1, 1, true },
+		{ "\t", 1, 1, false },
+		{ "\n", 1, 1, false },
+		{ "\x1b", 1, 1, false },	/* ESC: terminal escapes */
+		{ "\x7f", 1, 1, false },
+		{ "\xc2\x9b", 2, 2, false },	/* U+009B, the 8-bit CSI */
+		{ "\xc2\xa0", 2, 2, true },	/* no-break space */
+		{ "\xc3\xa6", 2, 2, true },	/* æ */
+		{ "\xe2\x82\xac", 3, 3, true },	/* € */
+		{ "\xf0\x9f\x98\x80", 4, 4, true },	/* an emoji */
+		{ "\xe2\x80\xae", 3, 3, false },	/* right-to-left override */
+		{ "\xe2\x81\xa6", 3, 3, false },	/* left-to-right isolate */
+		{ "\xe2\x80\xa8", 3, 3, false },	/* line separator */
+		{ "\xd8\x9c", 2, 2, false },	/* Arabic letter mark */
+		{ "\xef\xbf\xbe", 3, 3, false },	/* U+FFFE */
+		{ "\xef\xb7\x90", 3, 3, false },	/* U+FDD0 */
+		{ "\xf4\x8f\xbf\xbf", 4, 4, false },	/* U+10FFFF */
+		{ "\xff", 1, 1, false },
+		{ "\xc0\x80", 2, 1, false },	/* overlong NUL */
+		{ "\xe0\x80\xaf", 3, 1, false },	/* overlong / */
+		{ "\xed\xa0\x80", 3, 1, false },	/* a surrogate */
+		{ "\xf4\x90\x80\x80", 4, 1, false },	/* above U+10FFFF */
+		{ "\xc3", 1, 1, false },	/* cut short */
+		{ "\xe2\x82", 2, 1, false },
+		{ "\xe2\x82" "a", 3, 1, false },	/* not a continuation */
+		{ "\x80", 1, 1, false },	/* a lone continuation */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = 99;
+		bool ok = tv_char_showable((const uint8_t *)cases[i].bytes,
+		    cases[i].len, &n);
+		if (ok != cases[i].ok || n != cases[i].want_len)
+			TEST_FAIL("case %zu: showable %d length %zu", i, ok, n);
+	}
+}
+
+TEST(hostile_text_left_out)
+{
+	static const char in[] = "A\x1b[2J\xc2\x9b" "31m\xe2\x80\xae" "B\n"
+	    "C\tD\xff\xed\xa0\x80" "E";
+	struct tv_buf b;
+
+	tv_buf_init(&b, 0);
+	ASSERT_EQ(tv_html_escape(&b, in, sizeof(in) - 1), 0);
+	ASSERT_STR_EQ(text_of(&b), "A[2J31mB C DE");
+	tv_buf_free(&b);
+	tv_buf_init(&b, 0);
+	ASSERT_EQ(tv_dot_quote(&b, in, sizeof(in) - 1), 0);
+	ASSERT_STR_EQ(text_of(&b), "\"A[2J31mB\\nCDE\"");
+	tv_buf_free(&b);
 }
 
 /* ---- recset ------------------------------------------------------------ */
@@ -610,6 +675,7 @@ TEST(out_of_memory)
 }
 
 TEST_MAIN(distance_one_degree_of_latitude, distance_across_denmark,
+    showable_characters, hostile_text_left_out,
     recset_skips_tombstones_and_local_kinds,
     location_falls_back_to_profile_then_centroid, dot_quote,
     graph_nodes_clusters_edges, graph_text_independent_of_arrival_order,
