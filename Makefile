@@ -10,7 +10,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
 BUILD_DEPS = gcc libc6-dev pkg-config cmake make libuv1-dev libsodium-dev \
 	libmsgpack-dev libsqlite3-dev libinih-dev libutf8proc-dev libjansson-dev
-TEST_DEPS  = jq procps sqlite3 bc python3-icalendar
+TEST_DEPS  = jq procps sqlite3 bc python3-icalendar graphviz python3-html5lib tidy chromium
 FUZZ_DEPS  = clang libclang-rt-14-dev
 
 .PHONY: all deps test-deps fuzz-deps build run test test-plain test-san \

@@ -57,6 +57,10 @@ int cmd_rm(struct cli *c, int argc, char **argv);
 int cmd_show(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
+/*
+ * Starts an atomic write of path: returns the temporary file beside it
+ * (mode 0600) and its name in *out_tmp (caller frees), or NULL with errno.
+ */
 
 /* cmd_csv.c */
 int cmd_import(struct cli *c, int argc, char **argv);
@@ -88,6 +92,10 @@ int cmd_areas(struct cli *c, int argc, char **argv);
 int cmd_block(struct cli *c, int argc, char **argv);
 int cmd_unblock(struct cli *c, int argc, char **argv);
 int cmd_log(struct cli *c, int argc, char **argv);
+
+/* cmd_views.c: the federation drawn (graph) and one area printed (overview) */
+int cmd_graph(struct cli *c, int argc, char **argv);
+int cmd_overview(struct cli *c, int argc, char **argv);
 
 /* cmd_misc.c */
 int cmd_municipalities(struct cli *c, int argc, char **argv);

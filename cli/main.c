@@ -218,6 +218,45 @@ static const struct cmd cmds[] = {
 	    "Example:\n"
 	    "  tvaers events --from 01-12-2025 --ical --out arrangementer.ics\n",
 	    true },
+	{ "graph", cmd_graph, "[--format dot|svg] [--networks] [--out FILE]",
+	    "the federation as a Graphviz graph",
+	    "Draws every area this daemon knows as a node, grouped in a box per\n"
+	    "municipality, and a line between two areas when either lists the\n"
+	    "other in its profile's peers field. Lines between municipalities\n"
+	    "are thick and red; a line only one of the two lists is dashed; an\n"
+	    "area only named by others (its profile not received) has a dashed\n"
+	    "box.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --format dot|svg  DOT text (default), or SVG drawn by Graphviz's\n"
+	    "                    dot (apt-get install graphviz)\n"
+	    "  --networks        also each cooperation network, joined to its\n"
+	    "                    member areas by dotted blue lines\n"
+	    "  --out FILE        write FILE (atomically) instead of stdout, and\n"
+	    "                    say what it holds; --json says it as JSON\n"
+	    "\n"
+	    "Example:\n"
+	    "  tvaers graph --format svg --networks --out forbindelser.svg\n",
+	    true },
+	{ "overview", cmd_overview, "[--out FILE] [--lang da|en]",
+	    "one printable HTML page about this area",
+	    "Writes one self-contained HTML page (A4 print style, no external\n"
+	    "files, no scripts) for the notice board or the general assembly:\n"
+	    "this area's associations grouped by interest, its projects (shelved\n"
+	    "ones too), upcoming events here and within 20 km, and projects of\n"
+	    "other areas within 20 km that share an interest with this area and\n"
+	    "are ideas, planned or shelved. Contacts are the associations' and\n"
+	    "areas' own e-mail, phone and website; names of people never appear.\n"
+	    "Distances are from the area's location, else its municipality's\n"
+	    "centre.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --out FILE     write FILE (atomically) instead of stdout\n"
+	    "  --lang da|en   the page's language (default da)\n"
+	    "\n"
+	    "Example:\n"
+	    "  tvaers overview --out oversigt.html && chromium oversigt.html\n",
+	    true },
 	{ "municipalities", cmd_municipalities, "",
 	    "the municipality codes (built in; no daemon needed)",
 	    "Lists Denmark's municipalities: code, name and region. Fields of\n"

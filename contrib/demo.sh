@@ -94,13 +94,13 @@ wait_for 30 has association 'all(.[]; .fields.name != "Ridelauget Østby")'
 tv d list
 tv d show "${proj:0:8}"
 
-# Each profile names the areas it dials (PROTOCOL.md §12.6): the line.
-wait_for 30 has area '[.[] | select(.fields.peers)] | length == 3'
+# Each profile names the areas it links to (PROTOCOL.md §12.6): the line.
+wait_for 30 has area '[.[] | (.fields.peers // []) | length] | add == 6'
 say "The areas Rønnede knows of: Karise directly, the others relayed"
 tv d areas
-say "Who links to whom, from the profiles' peers fields"
+say "Who links to whom, from the profiles' peers fields (a line)"
 tv d --json list area | jq -r '(map({key: .area, value: .fields.name}) | from_entries) as $name |
-	.[] | "  \(.fields.name) dials \((.fields.peers // []) | map($name[.] // .) |
+	.[] | "  \(.fields.name) links to \((.fields.peers // []) | map($name[.] // .) |
 	join(", ") | if . == "" then "nobody" else . end)"'
 
 if [ "$KEEP" -eq 1 ]; then

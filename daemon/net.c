@@ -23,6 +23,8 @@
 #define NET_LOG_BURST 20	/* inbound failure lines per minute */
 #define NET_FAILED_MAX 16	/* learned areas remembered as failing */
 #define NET_GONE_MAX 32		/* ended inbound links remembered */
+#define NET_GONE_KEEP_S (7 * 86400)	/* ... and listed in the profile */
+#define NET_PROFILE_PEERS_MAX 64	/* the profile's peers field limit */
 #define NET_LEARNED_TRIES 3	/* dials of a learned area before giving up */
 #define NET_PROFILE_DELAY_MS 2000	/* changes gathered before publishing */
 #define NET_DISCOVER_MS 30000	/* how often fewer links than wanted is seen */
@@ -351,6 +353,8 @@ net_peer_open(struct net *n, struct peer *p, char *why, size_t whylen)
 		}
 	log_info("peer %s: linked to area %s (%s)", p->addr, id,
 	    p->target ? "outbound" : "inbound");
+	if (t == NULL)
+		net_profile_changed(n);	/* an inbound link: a new peer? */
 	synclog_add(p->addr, p->area, "connected (%s)", p->target ?
 	    "outbound" : "inbound");
 	if (t != NULL) {
@@ -942,16 +946,31 @@ area_cmp(const void *a, const void *b)
 	return memcmp(a, b, TV_PK_LEN);
 }
 
-/* The areas of known peers that have answered, sorted, as "ID,ID,...". */
+/*
+ * The areas this daemon links to, sorted, as "ID:,ID:,...": known peers
+ * that have answered, open inbound links, and inbound links that ended in
+ * the last NET_GONE_KEEP_S (so a link that drops for a while does not make
+ * a new profile version each time).
+ */
 static void
 profile_peers_text(struct net *n, char *out, size_t outlen)
 {
-	uint8_t areas[64][TV_PK_LEN];
+	uint8_t areas[NET_PROFILE_PEERS_MAX][TV_PK_LEN];
+	int64_t since = (int64_t)time(NULL) - NET_GONE_KEEP_S;
 	size_t k = 0, used = 0;
 
-	for (struct net_target *t = n->targets; t && k < 64; t = t->next)
+	for (struct net_target *t = n->targets; t && k < NET_PROFILE_PEERS_MAX;
+	    t = t->next)
 		if (t->has_area && t->last_seen != 0)
 			memcpy(areas[k++], t->area, TV_PK_LEN);
+	for (struct peer *p = n->peers; p && k < NET_PROFILE_PEERS_MAX;
+	    p = p->next)
+		if (!p->is_initiator && p->is_confirmed && p->has_area &&
+		    p->state == PEER_OPEN)
+			memcpy(areas[k++], p->area, TV_PK_LEN);
+	for (size_t i = 0; i < n->n_gone && k < NET_PROFILE_PEERS_MAX; i++)
+		if (n->gone[i].last_seen >= since)
+			memcpy(areas[k++], n->gone[i].area, TV_PK_LEN);
 	qsort(areas, k, TV_PK_LEN, area_cmp);
 	out[0] = 0;
 	for (size_t i = 0; i < k; i++) {
@@ -996,7 +1015,7 @@ on_profile_timer(uv_timer_t *timer)
 {
 	struct net *n = timer->data;
 	static const char *const names[] = { "peers", "addresses" };
-	char peers[64 * (TV_AREA_TEXT_LEN + 2) + 1], addrs[1024];
+	char peers[NET_PROFILE_PEERS_MAX * (TV_AREA_TEXT_LEN + 2) + 1], addrs[1024];
 	const char *texts[] = { peers, addrs };
 	char errbuf[256];
 	bool changed;

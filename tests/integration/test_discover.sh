@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The profile's peers and addresses (PROTOCOL.md §12.6): each area
-# publishes the areas it dials and where it can be reached; a daemon with
+# publishes the areas it links to and where it can be reached; a daemon with
 # fewer links than [network] target_peers dials an area learned from a
 # profile; [network] advertise = none publishes no address.
 source "$(dirname "$0")/lib.sh"
@@ -36,15 +36,18 @@ profile() { # HOME AREA: that area's profile as HOME holds it (fields)
 lists_peer() { # HOME AREA PEER: AREA's profile at HOME lists PEER
 	profile "$1" "$2" | jq -e --arg p "$3" '(.peers // []) | any(. == $p or startswith($p))' >/dev/null
 }
-# B and C dial A: their profiles name A, and A learns that from them.
+# B and C dial A: their profiles name A, A's names both.
 wait_until 30 lists_peer "$A" "$id_b" "$id_a" || { profile "$A" "$id_b" >&2; cat "$B/daemon.log" >&2; fail "B's profile at A does not list A"; }
 wait_until 30 lists_peer "$A" "$id_c" "$id_a" || fail "C's profile at A does not list A"
 profile "$A" "$id_b" | jq -e --arg a "127.0.0.1:$PB" '.addresses == [$a]' >/dev/null ||
 	fail "B's profile does not carry its advertised address: $(profile "$A" "$id_b")"
 profile "$A" "$id_c" | jq -e '.addresses == null' >/dev/null ||
 	fail "C (advertise = none) published addresses: $(profile "$A" "$id_c")"
-# A never dials: its profile lists no peers, only its (auto) address.
-profile "$B" "$id_a" | jq -e --arg a "127.0.0.1:$PA" '.peers == null and (.addresses | index($a))' >/dev/null ||
+# A only answers, yet lists both (links count in either direction), with
+# its (auto) address.
+wait_until 30 lists_peer "$B" "$id_a" "$id_b" || fail "A's profile does not list B: $(profile "$B" "$id_a")"
+wait_until 30 lists_peer "$B" "$id_a" "$id_c" || fail "A's profile does not list C: $(profile "$B" "$id_a")"
+profile "$B" "$id_a" | jq -e --arg a "127.0.0.1:$PA" '.addresses | index($a)' >/dev/null ||
 	fail "A's profile at B: $(profile "$B" "$id_a")"
 
 # C has one link of the two it wants and learns B's address through A:
@@ -57,8 +60,9 @@ grep -q "learned from its profile" "$C/daemon.log" || fail "C did not log the le
 tv "$C" --json peers | jq -e --arg b "$id_b" 'any(.[]; .area == $b and .known == false)' >/dev/null ||
 	fail "the learned peer is shown as known: $(tv "$C" --json peers)"
 ! grep -q "learned from its profile" "$B/daemon.log" || fail "B dialled an area with no address"
-# C now dials B too, and says so.
+# C now links to B too, and both say so.
 wait_until 30 lists_peer "$B" "$id_c" "$id_b" || fail "C's profile does not list B: $(profile "$B" "$id_c")"
+wait_until 30 lists_peer "$C" "$id_b" "$id_c" || fail "B's profile does not list C: $(profile "$C" "$id_b")"
 
 # A record still crosses: written at B, it reaches C (directly or via A).
 tv "$B" add association --name "Bby Bådelaug" >/dev/null
