@@ -3,7 +3,7 @@
  * folded terms (proto/fold.h) and turned into an SQLite FTS5 expression in
  * which every term is quoted, so no query can be an FTS5 syntax error;
  * the text of a record that the index holds; and snippets cut from the
- * original text around the matches. The daemon's index (daemon/search.c)
+ * original text around the matches. The daemon's index (daemon/search_index.c)
  * and every test share this one implementation.
  *
  * Query syntax: words, all of which must match; "quoted words" must match
