@@ -69,6 +69,9 @@ int cmd_block(struct cli *c, int argc, char **argv);
 int cmd_unblock(struct cli *c, int argc, char **argv);
 int cmd_log(struct cli *c, int argc, char **argv);
 
+/* cmd_search.c */
+int cmd_search(struct cli *c, int argc, char **argv);
+
 /* cmd_misc.c */
 int cmd_municipalities(struct cli *c, int argc, char **argv);
 int cmd_interests(struct cli *c, int argc, char **argv);

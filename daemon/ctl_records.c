@@ -1,6 +1,7 @@
 #include "ctl_records.h"
 #include "ctl_peers.h"
 #include "ctl_areas.h"
+#include "ctl_search.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -436,6 +437,7 @@ static const struct {
 	{ "block", ctl_op_block },
 	{ "unblock", ctl_op_unblock },
 	{ "log", ctl_op_log },
+	{ "search", ctl_op_search },
 };
 
 ctl_handler_fn *
