@@ -257,6 +257,31 @@ TEST(rebuilt_when_folding_changes)
 	store_close(s);
 }
 
+TEST(migration_from_schema_4_indexes_what_is_there)
+{
+	struct store *s = open_store();
+	struct hits h;
+	sqlite3 *db;
+	char sql[2048];
+	size_t n = 0;
+
+	put_places(s);
+	store_close(s);
+	/* Turn the file back into schema 4: no search tables at all. */
+	ASSERT_EQ(sqlite3_open(path, &db), SQLITE_OK);
+	for (int i = 0; i < 16; i++)
+		n += (size_t)snprintf(sql + n, sizeof(sql) - n,
+		    "DROP TABLE search_%d;", i);
+	snprintf(sql + n, sizeof(sql) - n, "DROP TABLE search_docs; DELETE "
+	    "FROM settings WHERE key = 'search_fold'; PRAGMA user_version = 4;");
+	ASSERT_EQ(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	s = open_store();
+	ASSERT_EQ(search(s, "Åbenrå", NULL, &h), 2);
+	ASSERT_EQ(search(s, "Sønderborg", NULL, &h), 1);
+	store_close(s);
+}
+
 TEST(limit_and_syntax_safety)
 {
 	struct store *s = open_store();
@@ -277,4 +302,4 @@ TEST(limit_and_syntax_safety)
 
 TEST_MAIN(danish_spellings_meet, local_records_are_found_here,
     erased_text_leaves_index_and_files, rebuilt_when_folding_changes,
-    limit_and_syntax_safety)
+    migration_from_schema_4_indexes_what_is_there, limit_and_syntax_safety)
