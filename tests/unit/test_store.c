@@ -56,19 +56,6 @@ make(const struct tv_keypair *kp, const char *kind, const uint8_t *id,
 	return raw;
 }
 
-static bool
-file_contains(const char *path, const char *needle)
-{
-	size_t len, n = strlen(needle);
-	uint8_t *buf = test_read_file(path, &len);
-	bool found = false;
-
-	for (size_t i = 0; buf && i + n <= len && !found; i++)
-		found = memcmp(buf + i, needle, n) == 0;
-	free(buf);
-	return found;
-}
-
 TEST(newest_wins)
 {
 	struct tv_keypair kp;
@@ -100,8 +87,8 @@ TEST(newest_wins)
 	ASSERT_EQ(store_put(s, &r, false), 1);
 	free(raw);
 	store_close(s);
-	ASSERT(!file_contains(path, "Version three"));
-	ASSERT(!file_contains(path, "Version one"));
+	ASSERT(!test_file_contains(path, "Version three"));
+	ASSERT(!test_file_contains(path, "Version one"));
 }
 
 TEST(equal_timestamps_order_by_hash)

@@ -114,19 +114,6 @@ search(struct store *s, const char *text, const char *kind, struct hits *h)
 	return n;
 }
 
-static bool
-file_contains(const char *file, const char *needle)
-{
-	size_t len, n = strlen(needle);
-	uint8_t *buf = test_read_file(file, &len);
-	bool found = false;
-
-	for (size_t i = 0; buf && i + n <= len && !found; i++)
-		found = memcmp(buf + i, needle, n) == 0;
-	free(buf);
-	return found;
-}
-
 /* True if the database or its WAL holds needle anywhere. */
 static bool
 db_contains(const char *needle)
@@ -134,8 +121,8 @@ db_contains(const char *needle)
 	char wal[300];
 
 	snprintf(wal, sizeof(wal), "%s-wal", path);
-	return file_contains(path, needle) ||
-	    (access(wal, F_OK) == 0 && file_contains(wal, needle));
+	return test_file_contains(path, needle) ||
+	    (access(wal, F_OK) == 0 && test_file_contains(wal, needle));
 }
 
 static void
