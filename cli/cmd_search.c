@@ -218,6 +218,10 @@ cmd_search(struct cli *c, int argc, char **argv)
 		} else if (cli_is_help(argv[i])) {
 			cli_help_cmd(cli_cmd_find("search"), stdout);
 			return cli_flush();
+		} else if (strncmp(argv[i], "--kind=", 7) == 0) {
+			kind = argv[i] + 7;
+		} else if (strncmp(argv[i], "--limit=", 8) == 0) {
+			limit_text = argv[i] + 8;
 		} else if (strcmp(argv[i], "--kind") == 0 ||
 		    strcmp(argv[i], "--limit") == 0) {
 			if (i + 1 >= argc)

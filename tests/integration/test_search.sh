@@ -57,6 +57,8 @@ done
 [ "$(hits "$C" "Køge")" -eq 3 ] || fail "C: Køge: $(tv "$C" --json search Køge)"
 [ "$(hits "$A" koege)" -eq 3 ] || fail "A: koege"
 [ "$(hits "$A" Bårse --kind projekt)" -eq 1 ] || fail "A: --kind projekt"
+[ "$(hits "$A" Bårse --kind=project --limit=2)" -eq 1 ] || fail "A: --kind=project"
+[ "$(hits "$A" Bårse --limit=2)" -eq 2 ] || fail "A: --limit=2"
 [ "$(hits "$A" '"fra Bårse til Køge"')" -eq 1 ] || fail "A: phrase"
 [ "$(hits "$A" '"til Bårse"')" -eq 0 ] || fail "A: a phrase that is not there matched"
 [ "$(hits "$A" Vordingborg)" -eq 1 ] || fail "A: the municipality's name finds B's profile"
