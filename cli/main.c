@@ -98,8 +98,9 @@ static const struct cmd cmds[] = {
 	    "finds records by their text, ranked, with snippets",
 	    "Searches every text of every record this daemon holds: this area's\n"
 	    "own, the local-only ones and those of other areas. All words must\n"
-	    "match; \"quoted words\" must match as a phrase; the last word also\n"
-	    "matches words it begins (3 letters or more). Case and accents do not\n"
+	    "match; \"quoted words\" must match as a phrase; when the words as\n"
+	    "typed find fewer than N hits, the last word also matches the words\n"
+	    "it begins (3 letters or more). Case and accents do not\n"
 	    "matter, and Danish letters meet their spellings without them: æ as\n"
 	    "ae, ø as oe, å as aa (Åbenrå finds Aabenraa). Best hits first, each\n"
 	    "with its kind, title, area, reference (for `tvaers show`) and a\n"

@@ -86,6 +86,43 @@ struct search_run {
 	int err;
 };
 
+/* The hits of one pass, copied, so a pass can be thrown away. */
+struct collected {
+	struct { uint8_t *raw; size_t len; bool is_local; } *hit;
+	size_t n, cap;
+	int err;
+};
+
+static int
+collect_hit(void *arg, const uint8_t *raw, size_t len, bool is_local)
+{
+	struct collected *c = arg;
+
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 16;
+		void *p = realloc(c->hit, cap * sizeof(*c->hit));
+		if (p == NULL)
+			return c->err = TV_ENOMEM;
+		c->hit = p;
+		c->cap = cap;
+	}
+	if ((c->hit[c->n].raw = malloc(len ? len : 1)) == NULL)
+		return c->err = TV_ENOMEM;
+	memcpy(c->hit[c->n].raw, raw, len);
+	c->hit[c->n].len = len;
+	c->hit[c->n].is_local = is_local;
+	c->n++;
+	return 0;
+}
+
+static void
+collected_clear(struct collected *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->hit[i].raw);
+	c->n = 0;
+}
+
 /* Writes the keys in canonical order: shorter first, then bytewise. */
 static int
 put_hit(struct search_run *run, const struct tv_record *r, bool is_local,
@@ -164,16 +201,59 @@ arg_limit(struct ctl_req *req, size_t *out)
 	return 0;
 }
 
+/* Runs one FTS5 expression of q into found; 0 or an error with msg set. */
+static int
+run_pass(struct ctl_req *req, const struct tv_search_query *q,
+    const char *kind, size_t limit, struct collected *found)
+{
+	char match[TV_SEARCH_MATCH_MAX];
+	size_t hits;
+	int rc;
+
+	if ((rc = tv_search_match(q, kind, match, sizeof(match))) != 0) {
+		snprintf(req->msg, sizeof(req->msg), "the search is too long");
+		return rc;
+	}
+	rc = store_search(req->d->store, match, limit, collect_hit, found,
+	    &hits);
+	return rc ? rc : found->err;
+}
+
+/*
+ * A prefix on the last word costs as much as every word it begins: "for"
+ * merges the doclists of forening, foreningen, for, ... before anything
+ * is ranked. So the words are first matched exactly, and only when that
+ * finds fewer than limit hits does the last word match as a prefix (as
+ * when someone is still typing "sønderb").
+ */
+static int
+run_passes(struct ctl_req *req, struct tv_search_query *q, const char *kind,
+    size_t limit, struct collected *found)
+{
+	struct tv_search_term *last = &q->terms[q->n_terms - 1];
+	int rc;
+
+	if (!last->is_prefix)
+		return run_pass(req, q, kind, limit, found);
+	last->is_prefix = false;
+	rc = run_pass(req, q, kind, limit, found);
+	last->is_prefix = true;
+	if (rc != 0 || found->n >= limit)
+		return rc;
+	collected_clear(found);
+	return run_pass(req, q, kind, limit, found);
+}
+
 int
 ctl_op_search(struct ctl_req *req)
 {
 	char text[4 * TV_SEARCH_TEXT_MAX], kind[TV_KIND_MAX + 1];
-	char match[TV_SEARCH_MATCH_MAX];
 	struct tv_search_query q;
 	struct search_run run = { .req = req, .q = &q };
+	struct collected found = { .n = 0 };
 	const struct tv_kind *k;
 	bool has_kind;
-	size_t limit, hits;
+	size_t limit;
 	int rc;
 
 	if ((rc = ctl_arg_str(req, "text", true, text, sizeof(text))) != 0)
@@ -189,18 +269,16 @@ ctl_op_search(struct ctl_req *req)
 	if ((rc = tv_search_parse(text, strlen(text), &q, req->msg,
 	    sizeof(req->msg))) != 0)
 		return rc;
-	if ((rc = tv_search_match(&q, has_kind ? kind : NULL, match,
-	    sizeof(match))) != 0) {
-		snprintf(req->msg, sizeof(req->msg), "the search is too long");
-		return rc;
-	}
-	rc = store_search(req->d->store, match, limit, search_hit, &run, &hits);
-	if (rc != 0 || run.err != 0) {
-		rc = rc ? rc : run.err;
+	rc = run_passes(req, &q, has_kind ? kind : NULL, limit, &found);
+	for (size_t i = 0; rc == 0 && i < found.n; i++)
+		rc = search_hit(&run, found.hit[i].raw, found.hit[i].len,
+		    found.hit[i].is_local);
+	if (rc == 0)
+		snprintf(req->msg, sizeof(req->msg), "%zu found", found.n);
+	else if (req->msg[0] == 0)
 		snprintf(req->msg, sizeof(req->msg), "search failed: %s",
 		    tv_strerror(rc));
-		return rc;
-	}
-	snprintf(req->msg, sizeof(req->msg), "%zu found", hits);
-	return 0;
+	collected_clear(&found);
+	free(found.hit);
+	return rc;
 }

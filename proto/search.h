@@ -8,8 +8,9 @@
  *
  * Query syntax: words, all of which must match; "quoted words" must match
  * as a phrase; a word with inner punctuation ("Hejninge-Stillinge") is a
- * phrase of its parts; the last word matches as a prefix when it has at
- * least TV_SEARCH_PREFIX_MIN folded bytes and no space follows it.
+ * phrase of its parts; the last word is marked as a prefix when it has at
+ * least TV_SEARCH_PREFIX_MIN folded bytes and no space follows it (the
+ * daemon tries the words as typed first: see daemon/ctl_search.c).
  */
 #ifndef TVAERS_PROTO_SEARCH_H
 #define TVAERS_PROTO_SEARCH_H

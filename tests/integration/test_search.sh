@@ -61,6 +61,10 @@ done
 [ "$(hits "$A" Bårse --limit=2)" -eq 2 ] || fail "A: --limit=2"
 [ "$(hits "$A" '"fra Bårse til Køge"')" -eq 1 ] || fail "A: phrase"
 [ "$(hits "$A" '"til Bårse"')" -eq 0 ] || fail "A: a phrase that is not there matched"
+# The last word begins words when the words as typed find too few.
+[ "$(hits "$A" Rokl)" -eq 1 ] || fail "A: the prefix Rokl"
+[ "$(hits "$A" "køg")" -eq 3 ] || fail "A: the prefix køg"
+[ "$(hits "$A" "køg ")" -eq 0 ] || fail "A: 'køg ' is a whole word"
 [ "$(hits "$A" Vordingborg)" -eq 1 ] || fail "A: the municipality's name finds B's profile"
 
 # The JSON of a hit: its area's name, the field and the original text
