@@ -109,6 +109,10 @@ assert_contains "$TEST_TMP/stderr" "16 words"
 expect_fail 1 tv "$A" search "$(head -c 257 /dev/zero | tr '\0' a)"
 assert_contains "$TEST_TMP/stderr" "256 bytes"
 
+"$CTLPOKE" "$A/control.sock" op search >"$TEST_TMP/out"
+assert_contains "$TEST_TMP/out" "argument 'text' is missing"
+tv "$A" status >/dev/null || fail "a search without text hurt the daemon"
+
 # Erasure. First prove the grep sees the words while they are held.
 grep_db() { # HOME WORD: true if the database or its WAL holds WORD
 	local f
