@@ -2,7 +2,8 @@
  * search TEXT: full-text search over every record the daemon holds. The
  * daemon ranks the hits and cuts each snippet from the original text; this
  * shows them as a table with the snippet on a line of its own, the
- * matches in [brackets] (the same in a terminal and in a pipe), or with
+ * matches in [brackets] (the same in a terminal and in a pipe) and "…"
+ * where the field's text goes on, or with
  * --json as an array of objects with the plain snippet and the byte
  * offsets of its matches.
  */
@@ -58,10 +59,17 @@ title_of(const struct out_record *rec)
  * range (a daemon bug) are ignored rather than trusted.
  */
 static char *
-marked_snippet(const struct tv_value *snip, const struct tv_value *marks)
+marked_snippet(const struct tv_value *snip, const struct tv_value *marks,
+    bool is_cut_before, bool is_cut_after)
 {
-	size_t len = snip->len, n = 0, at = 0;
-	char *out = xmalloc(len + 2 * TV_SEARCH_MARKS_MAX + 1);
+	static const char ellipsis[] = "…";
+	size_t len = snip->len, n = 0, at = 0, el = strlen(ellipsis);
+	char *out = xmalloc(len + 2 * TV_SEARCH_MARKS_MAX + 2 * el + 1);
+
+	if (is_cut_before) {
+		memcpy(out, ellipsis, el);
+		n = el;
+	}
 
 	for (uint32_t i = 0; marks && marks->type == TV_ARRAY &&
 	    i < marks->len && i < TV_SEARCH_MARKS_MAX; i++) {
@@ -85,6 +93,10 @@ marked_snippet(const struct tv_value *snip, const struct tv_value *marks)
 	}
 	memcpy(out + n, snip->bytes + at, len - at);
 	n += len - at;
+	if (is_cut_after) {
+		memcpy(out + n, ellipsis, el);
+		n += el;
+	}
 	out[n] = 0;
 	for (size_t i = 0; i < n; i++)
 		if (out[i] == '\n' || out[i] == '\r' || out[i] == '\t')
@@ -97,6 +109,37 @@ struct hits {
 	struct out_head head;
 	bool has_head;
 };
+
+/*
+ * Whether the snippet starts after, or ends before, the text of its field,
+ * when that field is a plain text of the record; a snippet from a list or
+ * map has no ellipses.
+ */
+static void
+snippet_cuts(const struct out_record *rec, const struct tv_value *field,
+    const struct tv_value *snip, bool *out_before, bool *out_after)
+{
+	const struct tv_value *v;
+	char name[64];
+	size_t at;
+
+	*out_before = *out_after = false;
+	if (rec->body == NULL || field == NULL || field->type != TV_STR ||
+	    field->len >= sizeof(name))
+		return;
+	memcpy(name, field->bytes, field->len);
+	name[field->len] = 0;
+	if ((v = tv_map_get(rec->body, name)) == NULL || v->type != TV_STR ||
+	    snip->len > v->len)
+		return;
+	for (at = 0; at + snip->len <= v->len; at++)
+		if (memcmp(v->bytes + at, snip->bytes, snip->len) == 0)
+			break;
+	if (at + snip->len > v->len)
+		return;
+	*out_before = at > 0;
+	*out_after = at + snip->len < v->len;
+}
 
 static int
 search_row(struct cli *c, void *arg, const struct tv_value *item)
@@ -126,8 +169,13 @@ search_row(struct cli *c, void *arg, const struct tv_value *item)
 		l->has_head = true;
 	}
 	title = title_of(&rec);
-	marked = snip != NULL && snip->type == TV_STR ?
-	    marked_snippet(snip, marks) : xstrdup("-");
+	if (snip != NULL && snip->type == TV_STR) {
+		bool before, after;
+		snippet_cuts(&rec, get(item, "field"), snip, &before, &after);
+		marked = marked_snippet(snip, marks, before, after);
+	} else {
+		marked = xstrdup("-");
+	}
 	{
 		struct out_cell cells[] = {
 			{ .key = "rank", .type = OUT_VALUE, .v = rank,

@@ -20,6 +20,7 @@ tv "$B" set area --name "Bårse" --kind landsby --municipality 390 >/dev/null
 tv "$C" set area --name "Køge Nord" --kind bydel --municipality 259 >/dev/null
 tv "$A" add association --name "Idrætsforeningen Åbenrå" \
 	--description "Træning i hallen hver tirsdag. Kontakt Qwyxbæl i klubhuset." >/dev/null
+tv "$A" add association --name "Langtekst" --description "$(printf 'ord%.0s ' {1..40})midt zebrafinke midt $(printf 'ord%.0s ' {1..40})" >/dev/null
 tv "$B" add association --name "Bårse Borgerforening" \
 	--description "Vi samler byen om sommerfest og fællesspisning." >/dev/null
 doomed=$(tv "$B" --json add project --title "Sti fra Bårse til Køge" --status idea \
@@ -87,6 +88,11 @@ tv "$A" search køge >"$TEST_TMP/human"
 assert_contains "$TEST_TMP/human" "Køge Roklub"
 assert_contains "$TEST_TMP/human" "Køge Nord"
 assert_contains "$TEST_TMP/human" "[Køge]"
+# A snippet cut from a longer text says so.
+tv "$A" search zebrafinke >"$TEST_TMP/human"
+assert_contains "$TEST_TMP/human" "…ord ord"
+assert_contains "$TEST_TMP/human" "midt [zebrafinke] midt"
+assert_contains "$TEST_TMP/human" "ord…"
 tv "$A" search --limit 1 køge >"$TEST_TMP/human"
 [ "$(grep -c '^[0-9]' "$TEST_TMP/human")" -eq 1 ] || fail "--limit 1: $(cat "$TEST_TMP/human")"
 tv "$A" search zzzyyyxxx >"$TEST_TMP/human"
