@@ -96,6 +96,8 @@ int cmd_log(struct cli *c, int argc, char **argv);
 /* cmd_views.c: the federation drawn (graph) and one area printed (overview) */
 int cmd_graph(struct cli *c, int argc, char **argv);
 int cmd_overview(struct cli *c, int argc, char **argv);
+/* cmd_search.c */
+int cmd_search(struct cli *c, int argc, char **argv);
 
 /* cmd_misc.c */
 int cmd_municipalities(struct cli *c, int argc, char **argv);

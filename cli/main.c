@@ -147,6 +147,28 @@ static const struct cmd cmds[] = {
 	    "\n"
 	    "Example:\n"
 	    "  tvaers template --kind forening > foreninger.csv\n", false },
+	{ "search", cmd_search, "TEXT [--kind K] [--limit N]",
+	    "finds records by their text, ranked, with snippets",
+	    "Searches every text of every record this daemon holds: this area's\n"
+	    "own, the local-only ones and those of other areas. All words must\n"
+	    "match; \"quoted words\" must match as a phrase; when the words as\n"
+	    "typed find fewer than N hits, the last word also matches the words\n"
+	    "it begins (3 letters or more). Case and accents do not\n"
+	    "matter, and Danish letters meet their spellings without them: æ as\n"
+	    "ae, ø as oe, å as aa (Åbenrå finds Aabenraa). Best hits first, each\n"
+	    "with its kind, title, area, reference (for `tvaers show`) and a\n"
+	    "snippet of the text that matched, the matches in [brackets]. With\n"
+	    "--json, an array of objects with rank, kind, title, ref, area,\n"
+	    "area_name, local, field, snippet and marks (byte offsets of the\n"
+	    "matches in the snippet).\n"
+	    "\n"
+	    "Options:\n"
+	    "  --kind K   only records of kind K (wire name or Danish label)\n"
+	    "  --limit N  at most N hits, 1 to 100 (default 20)\n"
+	    "\n"
+	    "Examples:\n"
+	    "  tvaers search Åbenrå\n"
+	    "  tvaers search '\"ridesti langs åen\"' --kind projekt\n", true },
 	{ "peers", cmd_peers, "[add ADDR | rm ADDR]",
 	    "the daemons this one links to, or add or remove one",
 	    "Without arguments, lists known peers and inbound links: address,\n"

@@ -47,6 +47,7 @@ enum out_type {
 
 #define OUT_TEXT_ONLY 0x1u	/* a cell that only people see */
 #define OUT_JSON_ONLY 0x2u	/* a cell that only scripts see */
+#define OUT_OWN_LINE 0x4u	/* the last cell of a row: on its own line, indented */
 
 /* One named value: a column of a row, or a line of a detail. */
 struct out_cell {

@@ -322,6 +322,16 @@ put_wrapped(FILE *f, const char *s, size_t col)
 	}
 }
 
+/* True if no cell people see lies between cell i and cell last. */
+static bool
+is_last_before(const struct out_cell *cells, size_t i, size_t last)
+{
+	for (size_t j = i + 1; j < last; j++)
+		if (!(cells[j].flags & OUT_JSON_ONLY))
+			return false;
+	return true;
+}
+
 static void
 cells_row(const struct out_cell *cells, size_t n_cells)
 {
@@ -338,10 +348,17 @@ cells_row(const struct out_cell *cells, size_t n_cells)
 		if (c->flags & OUT_JSON_ONLY)
 			continue;
 		s = cell_text(c);
+		if (i == last && (c->flags & OUT_OWN_LINE)) {
+			fputs("\n    ", f);
+			col = 4;
+		}
 		if (i == last) {
 			vis = out_vis(s, strlen(s), false);
 			put_wrapped(f, vis, col);
 			free(vis);
+		} else if (cells[last].flags & OUT_OWN_LINE && is_last_before(
+		    cells, i, last)) {
+			out_cell_vis(f, s, strlen(s), 0);
 		} else {
 			out_cell_vis(f, s, strlen(s), (size_t)c->width);
 			fputs(GAP, f);

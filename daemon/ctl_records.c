@@ -3,6 +3,7 @@
 #include "ctl_areas.h"
 #include "ctl_events.h"
 #include "ctl_import.h"
+#include "ctl_search.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -445,6 +446,7 @@ static const struct {
 	{ "log", ctl_op_log },
 	{ "events", ctl_op_events },
 	{ "import", ctl_op_import },
+	{ "search", ctl_op_search },
 };
 
 ctl_handler_fn *

@@ -12,6 +12,15 @@
 #include "err.h"
 #include "ids.h"
 #include "kinds.h"
+#include "search_index.h"
+
+/* One shard of the search index (daemon/search_index.h): contentless FTS5
+ * over folded text, ranked by BM25 with the title counting tenfold. */
+#define SEARCH_SHARD(n) \
+	"CREATE VIRTUAL TABLE search_" #n " USING fts5(kind, title, body, " \
+	"content='', tokenize='unicode61 remove_diacritics 0');" \
+	"INSERT INTO search_" #n " (search_" #n ", rank) " \
+	"VALUES ('rank', 'bm25(0.0, 10.0, 1.0)');"
 
 /*
  * Schema migrations, in order; migration i takes user_version i to i + 1.
@@ -55,7 +64,19 @@ static const char *const migrations[] = {
 	"  origin BLOB PRIMARY KEY,"
 	"  since INTEGER NOT NULL"
 	") WITHOUT ROWID;",
+	/* 4 -> 5: full-text search; filled by search_index_open */
+	"CREATE TABLE search_docs ("
+	"  docid INTEGER PRIMARY KEY,"
+	"  origin BLOB NOT NULL,"
+	"  id BLOB NOT NULL,"
+	"  UNIQUE (origin, id)"
+	");"
+	SEARCH_SHARD(0) SEARCH_SHARD(1) SEARCH_SHARD(2) SEARCH_SHARD(3)
+	SEARCH_SHARD(4) SEARCH_SHARD(5) SEARCH_SHARD(6) SEARCH_SHARD(7)
+	SEARCH_SHARD(8) SEARCH_SHARD(9) SEARCH_SHARD(10) SEARCH_SHARD(11)
+	SEARCH_SHARD(12) SEARCH_SHARD(13) SEARCH_SHARD(14) SEARCH_SHARD(15),
 };
+_Static_assert(SEARCH_SHARDS == 16, "migration 4 creates 16 search shards");
 
 enum stmt_id {
 	ST_GET_VERSION,
@@ -78,6 +99,7 @@ enum stmt_id {
 	ST_UNBLOCK,
 	ST_IS_BLOCKED,
 	ST_DELETE,
+	ST_ORIGIN_IDS,
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
@@ -121,6 +143,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_UNBLOCK] = "DELETE FROM blocked WHERE origin = ?",
 	[ST_IS_BLOCKED] = "SELECT 1 FROM blocked WHERE origin = ?",
 	[ST_DELETE] = "DELETE FROM records WHERE origin = ? AND id = ?",
+	[ST_ORIGIN_IDS] = "SELECT id FROM records WHERE origin = ?",
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
@@ -130,6 +153,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 
 struct store {
 	sqlite3 *db;
+	struct search_index *search;
 	bool replaced;		/* this transaction superseded a version */
 	char *path;
 	sqlite3_stmt *stmt[ST__COUNT];
@@ -263,6 +287,11 @@ store_open(const char *path, struct store **out, char *errbuf, size_t errlen)
 			goto err_close;
 		}
 	}
+	if ((rc = search_index_open(s->db, &s->search, errbuf, errlen)) !=
+	    SQLITE_OK) {
+		rc = sqlite_err(rc);
+		goto err_close;
+	}
 	*out = s;
 	return 0;
 err_close:
@@ -277,6 +306,7 @@ store_close(struct store *s)
 		return;
 	for (int i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
+	search_index_close(s->search);
 	if (s->db != NULL) {
 		sqlite3_wal_checkpoint_v2(s->db, NULL,
 		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
@@ -284,6 +314,15 @@ store_close(struct store *s)
 	}
 	free(s->path);
 	free(s);
+}
+
+int
+store_search(struct store *s, const char *match, size_t limit,
+    store_row_cb *cb, void *arg, size_t *out_hits)
+{
+	int rc = search_index_query(s->search, match, limit, cb, arg,
+	    out_hits);
+	return rc == SQLITE_OK ? 0 : sqlite_err(rc);
 }
 
 const char *
@@ -345,6 +384,9 @@ put_one(struct store *s, const struct tv_record *r, bool is_local)
 		if (!newer)
 			return 0;
 		s->replaced = true;
+		if ((rc = search_index_drop(s->search, r->origin, r->id)) !=
+		    SQLITE_OK)
+			return sqlite_err(rc);
 	} else {
 		sqlite3_reset(st);
 		if (rc != SQLITE_DONE)
@@ -369,7 +411,10 @@ put_one(struct store *s, const struct tv_record *r, bool is_local)
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 1 : sqlite_err(rc);
+	if (rc != SQLITE_DONE)
+		return sqlite_err(rc);
+	rc = search_index_add(s->search, r);
+	return rc == SQLITE_OK ? 1 : sqlite_err(rc);
 }
 
 int
@@ -383,20 +428,19 @@ store_put_batch_each(struct store *s, const struct tv_record *recs, size_t n,
 	if ((rc = exec_simple(s, ST_BEGIN)) != 0)
 		return rc;
 	for (size_t i = 0; i < n; i++) {
-		if ((rc = put_one(s, &recs[i], is_local)) < 0) {
-			exec_simple(s, ST_ROLLBACK);
-			s->replaced = false;
-			return rc;
-		}
+		if ((rc = put_one(s, &recs[i], is_local)) < 0)
+			goto rollback;
 		if (out_each != NULL)
 			out_each[i] = rc > 0;
 		stored += (size_t)rc;
 	}
-	if ((rc = exec_simple(s, ST_COMMIT)) != 0) {
-		exec_simple(s, ST_ROLLBACK);
-		s->replaced = false;
-		return rc;
+	/* The superseded texts leave the search index before the commit. */
+	if ((rc = search_index_flush(s->search)) != SQLITE_OK) {
+		rc = sqlite_err(rc);
+		goto rollback;
 	}
+	if ((rc = exec_simple(s, ST_COMMIT)) != 0)
+		goto rollback;
 	/*
 	 * DATAMODEL.md §3.3: a superseded version's bytes must leave the
 	 * files. secure_delete overwrites the database pages, but the WAL
@@ -409,6 +453,11 @@ store_put_batch_each(struct store *s, const struct tv_record *recs, size_t n,
 	s->replaced = false;
 	*out_stored = stored;
 	return 0;
+rollback:
+	exec_simple(s, ST_ROLLBACK);
+	search_index_abort(s->search);
+	s->replaced = false;
+	return rc;
 }
 
 int
@@ -822,6 +871,27 @@ store_peer_count(struct store *s, uint64_t *out)
 	return rc == SQLITE_ROW ? 0 : sqlite_err(rc);
 }
 
+/* Takes every record of origin out of the search index; SQLITE_DONE or an error. */
+static int
+search_drop_origin(struct store *s, const uint8_t origin[static TV_PK_LEN])
+{
+	sqlite3_stmt *st = s->stmt[ST_ORIGIN_IDS];
+	uint8_t id[TV_ID_LEN];
+	int rc = SQLITE_DONE, drc = SQLITE_OK;
+
+	sqlite3_bind_blob(st, 1, origin, TV_PK_LEN, SQLITE_STATIC);
+	while (drc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) != TV_ID_LEN)
+			continue;
+		memcpy(id, sqlite3_column_blob(st, 0), TV_ID_LEN);
+		drc = search_index_drop(s->search, origin, id);
+	}
+	sqlite3_reset(st);
+	if (drc != SQLITE_OK)
+		return drc;
+	return rc == SQLITE_ROW ? SQLITE_DONE : rc;
+}
+
 int
 store_block(struct store *s, const uint8_t origin[static TV_PK_LEN],
     int64_t now, uint64_t *out_deleted)
@@ -837,6 +907,8 @@ store_block(struct store *s, const uint8_t origin[static TV_PK_LEN],
 	sqlite3_bind_int64(st, 2, now);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		rc = search_drop_origin(s, origin);
 	if (rc == SQLITE_DONE) {
 		st = s->stmt[ST_BLOCK_PURGE];
 		sqlite3_bind_blob(st, 1, origin, TV_PK_LEN, SQLITE_STATIC);
@@ -844,9 +916,13 @@ store_block(struct store *s, const uint8_t origin[static TV_PK_LEN],
 		sqlite3_reset(st);
 		*out_deleted = (uint64_t)sqlite3_changes(s->db);
 	}
+	if (rc == SQLITE_DONE)
+		rc = search_index_flush(s->search) == SQLITE_OK ?
+		    SQLITE_DONE : SQLITE_ERROR;
 	if (rc != SQLITE_DONE || (rc = exec_simple(s, ST_COMMIT)) != 0) {
 		rc = rc > 0 ? sqlite_err(rc) : rc;
 		exec_simple(s, ST_ROLLBACK);
+		search_index_abort(s->search);
 		*out_deleted = 0;
 		return rc;
 	}
@@ -936,6 +1012,12 @@ store_delete(struct store *s, const struct store_key *keys, size_t n,
 		return rc;
 	rc = SQLITE_DONE;
 	for (size_t i = 0; i < n && rc == SQLITE_DONE; i++) {
+		/* The text leaves the search index with the record. */
+		if (search_index_drop(s->search, keys[i].origin,
+		    keys[i].id) != SQLITE_OK) {
+			rc = SQLITE_ERROR;
+			break;
+		}
 		sqlite3_bind_blob(st, 1, keys[i].origin, TV_PK_LEN,
 		    SQLITE_STATIC);
 		sqlite3_bind_blob(st, 2, keys[i].id, TV_ID_LEN, SQLITE_STATIC);
@@ -943,9 +1025,12 @@ store_delete(struct store *s, const struct store_key *keys, size_t n,
 		sqlite3_reset(st);
 		deleted += (uint64_t)sqlite3_changes(s->db);
 	}
+	if (rc == SQLITE_DONE && search_index_flush(s->search) != SQLITE_OK)
+		rc = SQLITE_ERROR;
 	if (rc != SQLITE_DONE || (rc = exec_simple(s, ST_COMMIT)) != 0) {
 		rc = rc > 0 ? sqlite_err(rc) : rc;
 		exec_simple(s, ST_ROLLBACK);
+		search_index_abort(s->search);
 		return rc;
 	}
 	/* As store_block: the deleted bytes must leave the WAL too. */

@@ -15,7 +15,7 @@
 
 #include "record.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 struct store;
 
@@ -199,6 +199,13 @@ int store_delete(struct store *s, const struct store_key *keys, size_t n,
  * the held one is not older, or a negative error.
  */
 int store_delete_older(struct store *s, const struct tv_record *r);
+/*
+ * Full-text search: runs an FTS5 expression made by tv_search_match over
+ * every current record, local-only ones included, and calls cb for at most
+ * limit hits, best first. Returns 0 (*out_hits set) or a negative error.
+ */
+int store_search(struct store *s, const char *match, size_t limit,
+    store_row_cb *cb, void *arg, size_t *out_hits);
 /* Returns SQLite's message for the last failure, for logs. */
 const char *store_errmsg(struct store *s);
 

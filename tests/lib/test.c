@@ -84,6 +84,19 @@ test_read_file(const char *path, size_t *out_len)
 	return buf;
 }
 
+bool
+test_file_contains(const char *path, const char *needle)
+{
+	size_t len, n = strlen(needle);
+	uint8_t *buf = test_read_file(path, &len);
+	bool found = false;
+
+	for (size_t i = 0; buf && i + n <= len && !found; i++)
+		found = memcmp(buf + i, needle, n) == 0;
+	free(buf);
+	return found;
+}
+
 static int
 nibble(char c)
 {

@@ -26,6 +26,8 @@ struct test_case {
 int test_run(const struct test_case *cases, size_t n, int argc, char **argv);
 /* Reads a whole file; returns a new buffer (caller frees) or NULL. */
 uint8_t *test_read_file(const char *path, size_t *out_len);
+/* True if the file holds the bytes of needle anywhere (false if unreadable). */
+bool test_file_contains(const char *path, const char *needle);
 /* Decodes hex (dashes and spaces are skipped) into a new buffer (caller frees). */
 uint8_t *test_unhex(const char *hex, size_t *out_len);
 /* Writes len bytes as lower-case hex into a new string (caller frees). */

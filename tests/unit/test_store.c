@@ -56,19 +56,6 @@ make(const struct tv_keypair *kp, const char *kind, const uint8_t *id,
 	return raw;
 }
 
-static bool
-file_contains(const char *path, const char *needle)
-{
-	size_t len, n = strlen(needle);
-	uint8_t *buf = test_read_file(path, &len);
-	bool found = false;
-
-	for (size_t i = 0; buf && i + n <= len && !found; i++)
-		found = memcmp(buf + i, needle, n) == 0;
-	free(buf);
-	return found;
-}
-
 TEST(newest_wins)
 {
 	struct tv_keypair kp;
@@ -100,8 +87,8 @@ TEST(newest_wins)
 	ASSERT_EQ(store_put(s, &r, false), 1);
 	free(raw);
 	store_close(s);
-	ASSERT(!file_contains(path, "Version three"));
-	ASSERT(!file_contains(path, "Version one"));
+	ASSERT(!test_file_contains(path, "Version three"));
+	ASSERT(!test_file_contains(path, "Version one"));
 }
 
 TEST(equal_timestamps_order_by_hash)
@@ -358,8 +345,8 @@ TEST(replicated_batches_and_blocks)
 	ASSERT_EQ(store_put_replicated(s, &r[2], 1, NULL, &stored), 0);
 	ASSERT_EQ(stored, 1);
 	store_close(s);
-	ASSERT(!file_contains(path, "Gammel Aqzv"));
-	ASSERT(!file_contains(path, "Lokal Cqzv"));	/* purged by the block */
+	ASSERT(!test_file_contains(path, "Gammel Aqzv"));
+	ASSERT(!test_file_contains(path, "Lokal Cqzv"));	/* purged by the block */
 	for (n = 0; n < 4; n++)
 		free(raw[n]);
 }
@@ -398,8 +385,8 @@ TEST(delete_outright)
 		    TV_ENOTFOUND);
 	}
 	snprintf(wal, sizeof(wal), "%s-wal", path);
-	ASSERT(!file_contains(path, "Delete Me Qxz"));
-	ASSERT(!file_contains(wal, "Delete Me Qxz"));
+	ASSERT(!test_file_contains(path, "Delete Me Qxz"));
+	ASSERT(!test_file_contains(wal, "Delete Me Qxz"));
 
 	/* delete_older: only a held version that r supersedes goes. */
 	raw_old = make(&kp, "association", id2, 200, "Held", &len, &older);
