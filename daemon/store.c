@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "attrs.h"
 #include "canon.h"
 #include "err.h"
 #include "ids.h"
@@ -55,6 +56,34 @@ static const char *const migrations[] = {
 	"  origin BLOB PRIMARY KEY,"
 	"  since INTEGER NOT NULL"
 	") WITHOUT ROWID;",
+	/* 4 -> 5: full-text search, merged from branch search */
+	"SELECT 1;",
+	/*
+	 * 5 -> 6: attributes for filters and match (daemon/attrs.c), filled
+	 * from the records already held by attrs_fill in the same transaction.
+	 * A place is NULL when the profile names neither location nor a
+	 * known municipality.
+	 */
+	"CREATE TABLE area_places ("
+	"  origin BLOB PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  municipality INTEGER NOT NULL,"	/* 0: none */
+	"  lat INTEGER,"			/* micro-degrees */
+	"  lon INTEGER"
+	") WITHOUT ROWID;"
+	"CREATE TABLE record_interests ("
+	"  interest TEXT NOT NULL,"
+	"  origin BLOB NOT NULL,"
+	"  id BLOB NOT NULL,"
+	"  PRIMARY KEY (interest, origin, id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX record_interests_by_record ON record_interests "
+	"(origin, id);",
+};
+
+/* C steps that run after a migration's SQL, in its transaction. */
+static int (*const migration_fill[])(sqlite3 *db) = {
+	[5] = attrs_fill,
 };
 
 enum stmt_id {
@@ -127,7 +156,24 @@ struct store {
 	bool replaced;		/* this transaction superseded a version */
 	char *path;
 	sqlite3_stmt *stmt[ST__COUNT];
+	struct attrs attrs;
 };
+
+struct attrs *
+store_attrs(struct store *s)
+{
+	return &s->attrs;
+}
+
+/* Runs migration i's C step, if it has one; returns an SQLite result code. */
+static int
+migration_fill_run(sqlite3 *db, int i)
+{
+	const int n = (int)(sizeof(migration_fill) / sizeof(migration_fill[0]));
+
+	return i < n && migration_fill[i] != NULL ? migration_fill[i](db) :
+	    SQLITE_OK;
+}
 
 /* Maps an SQLite result code to our code space. */
 static int
@@ -187,6 +233,7 @@ migrate(struct store *s, char *errbuf, size_t errlen)
 		    SQLITE_OK ||
 		    sqlite3_exec(s->db, migrations[version], NULL, NULL, &msg) !=
 		    SQLITE_OK ||
+		    migration_fill_run(s->db, version) != SQLITE_OK ||
 		    sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK ||
 		    sqlite3_exec(s->db, "COMMIT", NULL, NULL, &msg) !=
 		    SQLITE_OK) {
@@ -257,6 +304,12 @@ store_open(const char *path, struct store **out, char *errbuf, size_t errlen)
 			goto err_close;
 		}
 	}
+	if (attrs_prepare(s->db, &s->attrs) != SQLITE_OK) {
+		snprintf(errbuf, errlen, "%s: preparing the attribute index: %s",
+		    path, sqlite3_errmsg(s->db));
+		rc = sqlite_err(sqlite3_errcode(s->db));
+		goto err_close;
+	}
 	*out = s;
 	return 0;
 err_close:
@@ -271,6 +324,7 @@ store_close(struct store *s)
 		return;
 	for (int i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
+	attrs_finalize(&s->attrs);
 	if (s->db != NULL) {
 		sqlite3_wal_checkpoint_v2(s->db, NULL,
 		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
@@ -363,7 +417,9 @@ put_one(struct store *s, const struct tv_record *r, bool is_local)
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 1 : sqlite_err(rc);
+	if (rc == SQLITE_DONE)
+		rc = attrs_update(&s->attrs, r);
+	return rc == SQLITE_OK ? 1 : sqlite_err(rc);
 }
 
 int
@@ -818,6 +874,9 @@ store_block(struct store *s, const uint8_t origin[static TV_PK_LEN],
 		rc = sqlite3_step(st);
 		sqlite3_reset(st);
 		*out_deleted = (uint64_t)sqlite3_changes(s->db);
+		if (rc == SQLITE_DONE)
+			rc = attrs_purge(&s->attrs, origin) == SQLITE_OK ?
+			    SQLITE_DONE : SQLITE_ERROR;
 	}
 	if (rc != SQLITE_DONE || (rc = exec_simple(s, ST_COMMIT)) != 0) {
 		rc = rc > 0 ? sqlite_err(rc) : rc;
