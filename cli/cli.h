@@ -69,6 +69,11 @@ int cmd_block(struct cli *c, int argc, char **argv);
 int cmd_unblock(struct cli *c, int argc, char **argv);
 int cmd_log(struct cli *c, int argc, char **argv);
 
+/* cmd_match.c */
+int cmd_match(struct cli *c, int argc, char **argv);
+int cmd_networks(struct cli *c, int argc, char **argv);
+int cmd_boards(struct cli *c, int argc, char **argv);
+
 /* cmd_misc.c */
 int cmd_municipalities(struct cli *c, int argc, char **argv);
 int cmd_interests(struct cli *c, int argc, char **argv);

@@ -139,6 +139,39 @@ static const struct cmd cmds[] = {
 	    "reconciliations, records stored or refused, blocks. With LEVEL\n"
 	    "(error, warn, info, debug or verbose), sets the daemon's log level\n"
 	    "until it restarts instead.\n", true },
+	{ "match", cmd_match, "[--interests X,Y] [--within KM]",
+	    "projects and associations nearby that share this area's interests",
+	    "Finds associations, and projects that are ideas, being planned or\n"
+	    "shelved (skuffe), in areas within KM kilometres (default 20) that\n"
+	    "share an interest with this area's associations and projects (or\n"
+	    "with --interests). Grouped by interest; within a group nearest\n"
+	    "first, then most shared interests, projects before associations.\n"
+	    "This area's own records are shown as \"here\", so that projects\n"
+	    "that could pool their efforts stand together. For each need of a\n"
+	    "project: the associations of the group that could help, and those\n"
+	    "that seek the same. Distances run between area locations (or the\n"
+	    "municipality's centre when an area gives none). See README\n"
+	    "\"Matching\" for the exact rules.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --interests X,Y  match these interests instead of this area's\n"
+	    "  --within KM      whole kilometres, 1 to 500 (default 20)\n", true },
+	{ "networks", cmd_networks, "",
+	    "cooperation networks and whether each member has confirmed",
+	    "Lists the network records held, each member with its area and\n"
+	    "municipality: confirmed when the network lists it and the member's\n"
+	    "own area has written a membership record for it; otherwise pending\n"
+	    "(afventer bekræftelse). Says whether the network crosses\n"
+	    "municipality borders.\n", true },
+	{ "boards", cmd_boards, "",
+	    "people on several boards and boards with vacant seats (local only)",
+	    "Reads this area's local role records (never sent to other areas):\n"
+	    "the people who hold a current board role (chair, vice-chair,\n"
+	    "treasurer, secretary, board member) in more than one association,\n"
+	    "and the associations with vacant seats, by their published\n"
+	    "board_vacant or by fewer current board roles than board_seats.\n"
+	    "Only the counts board_vacant and seeking on association records\n"
+	    "ever reach other areas.\n", true },
 	{ "municipalities", cmd_municipalities, "",
 	    "the municipality codes (built in; no daemon needed)",
 	    "Lists Denmark's municipalities: code, name and region. Fields of\n"

@@ -1,6 +1,7 @@
 #include "ctl_records.h"
 #include "ctl_peers.h"
 #include "ctl_areas.h"
+#include "ctl_match.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -436,6 +437,9 @@ static const struct {
 	{ "block", ctl_op_block },
 	{ "unblock", ctl_op_unblock },
 	{ "log", ctl_op_log },
+	{ "match", ctl_op_match },
+	{ "networks", ctl_op_networks },
+	{ "boards", ctl_op_boards },
 };
 
 ctl_handler_fn *
