@@ -78,6 +78,33 @@ start_daemon "$TEST_TMP/lost"
 expect_fail 1 tv "$TEST_TMP/lost" match --interests heste
 assert_contains "$TEST_TMP/stderr" "no place"
 
+# The where-filters of list: by area, municipality (code or name), region,
+# distance from A and time.
+titles() { jq -c '[.[] | .fields.title // .fields.name] | sort'; }
+[ "$(tv "$A" --json list project --area Vestby | titles)" = '["Ridehal i Vestby"]' ] || fail "--area by name"
+ID_C=$(tv "$C" --json id | jq -r .area)
+[ "$(tv "$A" --json list project --area "${ID_C:0:8}" | titles)" = '["Ridefestival","Rideskole for børn"]' ] ||
+	fail "--area by id prefix"
+[ "$(tv "$A" --json list project --municipality Faxe | titles)" = '["Ridefestival","Rideskole for børn"]' ] ||
+	fail "--municipality Faxe"
+[ "$(tv "$A" --json list project --municipality 0751 | titles)" = '["Ridesti ved Aarhus"]' ] || fail "--municipality 0751"
+[ "$(tv "$A" --json list project --region Midtjylland | titles)" = '["Ridesti ved Aarhus"]' ] || fail "--region"
+[ "$(tv "$A" --json list project --near 2 | titles)" = '["Ridehal i Vestby","Ridesti langs åen"]' ] || fail "--near 2"
+[ "$(tv "$A" --json list project --near 4 --status skuffe | titles)" = '["Ridehal i Vestby","Ridesti langs åen"]' ] ||
+	fail "--near 4 --status skuffe"
+[ "$(tv "$A" --json list area --region "Region Sjælland" | jq length)" -eq 4 ] || fail "--region Region Sjælland"
+n=$(tv "$A" --json list project --since 2001-01-01 | jq length); [ "$n" -eq 6 ] || fail "--since 2001: $n"
+[ "$(tv "$A" --json list project --since 2099-01-01 | jq length)" -eq 0 ] || fail "--since 2099"
+expect_fail 2 tv "$A" list --municipality Atlantis
+assert_contains "$TEST_TMP/stderr" "no municipality 'Atlantis'"
+expect_fail 2 tv "$A" list --region Skåne
+expect_fail 2 tv "$A" list --near 0
+expect_fail 2 tv "$A" list --since igår
+expect_fail 1 tv "$A" list --area Atlantis
+assert_contains "$TEST_TMP/stderr" "no known area has the id or name 'Atlantis'"
+expect_fail 1 tv "$TEST_TMP/lost" list --near 5
+assert_contains "$TEST_TMP/stderr" "no place yet"
+
 # Networks: A's network lists B's club and C's area; B confirms, C has not.
 NET=$(tv "$A" --json add network --name Hesteklyngen --kind landsbyklynge --members "$B_CLUB,$(tv "$C" --json id | jq -r .area):aaaaaaaaaaaaaaaaaaaaaaaaaa" | ref)
 wait_until 30 sh -c "TVAERS_HOME='$B' '$TVAERS' --json list network | jq -e 'length == 1'" || fail "network did not reach B"
