@@ -389,7 +389,7 @@ boards_text(FILE *f, const struct tv_value *item)
 {
 	const struct tv_value *people = get(item, "people");
 	const struct tv_value *assocs = get(item, "associations");
-	uint64_t n, seats, vacant;
+	uint64_t n = 0, seats, vacant;
 
 	fprintf(f, "%s\n", out_tr("People on several boards (local only, "
 	    "never shared):", "Personer i flere bestyrelser (kun lokalt, "
@@ -420,7 +420,8 @@ boards_text(FILE *f, const struct tv_value *item)
 		const struct tv_value *a = &assocs->items[i];
 		fputs("  ", f);
 		put_vis(f, get(a, "title"));
-		uint_of(get(a, "filled"), &n);
+		if (!uint_of(get(a, "filled"), &n))
+			n = 0;
 		fprintf(f, ": %" PRIu64 " %s", n, out_tr("filled", "besat"));
 		if (uint_of(get(a, "board_seats"), &seats))
 			fprintf(f, " %s %" PRIu64, out_tr("of", "af"), seats);
