@@ -95,7 +95,7 @@ record(const struct tv_keypair *kp, unsigned n, size_t *len)
 static void
 flush(struct store *s, uint8_t **raws, size_t *lens, size_t n)
 {
-	struct tv_record recs[BATCH];
+	static struct tv_record recs[BATCH];
 	size_t stored;
 
 	for (size_t i = 0; i < n; i++)
