@@ -20,6 +20,9 @@ tv_geo_distance_m(struct tv_point a, struct tv_point b)
 	double h = sin(dlat / 2) * sin(dlat / 2) +
 	    cos(lat1) * cos(lat2) * sin(dlon / 2) * sin(dlon / 2);
 
+	/* Rounding, or latitudes beyond ±90° from a hostile record. */
+	if (!(h >= 0))
+		h = 0;
 	if (h > 1)
 		h = 1;
 	return (uint32_t)lround(2 * EARTH_RADIUS_M * asin(sqrt(h)));

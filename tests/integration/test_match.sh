@@ -72,6 +72,22 @@ tv "$A" --json match --within 500 --interests heste |
 tv "$A" --json match --interests natur --within 10 |
 	jq -e 'length == 1 and .[0].interest == "natur"' >/dev/null || fail "--interests natur"
 expect_fail 2 tv "$A" match --within 0
+expect_fail 2 tv "$A" match --within 501
+# At most 32 interests in one match (limit), and a group shows at most
+# 100 items, each need at most 10 helpers.
+tv "$A" --json match --interests "$(seq -s, -f 'tag%02g' 32)" | jq -e 'length == 0' >/dev/null ||
+	fail "32 interests"
+expect_fail 1 tv "$A" match --interests "$(seq -s, -f 'tag%02g' 33)"
+assert_contains "$TEST_TMP/stderr" "at most 32 interests"
+for i in $(seq 101); do
+	tv "$D" add association --name "Petanqueklub $i" --interests petanque >/dev/null
+done
+tv "$D" add project --title "Petanquebane" --status idé --interests petanque --needs frivillige >/dev/null
+has_petanque() { [ "$(tv "$A" --json list --interests petanque | jq length)" -eq 102 ]; }
+wait_until 30 has_petanque || fail "the petanque clubs did not reach A"
+tv "$A" --json match --interests petanque --within 10 | jq -e '.[0].items | length == 100 and
+	.[0].title == "Petanquebane" and (.[0].needs[0].helpers | length == 10)' >/dev/null ||
+	fail "limits of a group: $(tv "$A" --json match --interests petanque | jq -c '[.[0].items | length, .[0].items[0].needs]')"
 expect_fail 2 tv "$A" match --bogus
 # An area with no place cannot be matched from.
 start_daemon "$TEST_TMP/lost"
@@ -93,12 +109,14 @@ ID_C=$(tv "$C" --json id | jq -r .area)
 [ "$(tv "$A" --json list project --near 4 --status skuffe | titles)" = '["Ridehal i Vestby","Ridesti langs åen"]' ] ||
 	fail "--near 4 --status skuffe"
 [ "$(tv "$A" --json list area --region "Region Sjælland" | jq length)" -eq 4 ] || fail "--region Region Sjælland"
-n=$(tv "$A" --json list project --since 2001-01-01 | jq length); [ "$n" -eq 6 ] || fail "--since 2001: $n"
+n=$(tv "$A" --json list project --since 2001-01-01 | jq length); [ "$n" -eq 7 ] || fail "--since 2001: $n"
 [ "$(tv "$A" --json list project --since 2099-01-01 | jq length)" -eq 0 ] || fail "--since 2099"
 expect_fail 2 tv "$A" list --municipality Atlantis
 assert_contains "$TEST_TMP/stderr" "no municipality 'Atlantis'"
 expect_fail 2 tv "$A" list --region Skåne
 expect_fail 2 tv "$A" list --near 0
+expect_fail 2 tv "$A" list --near 501
+[ "$(tv "$A" --json list project --near 500 | jq length)" -eq 7 ] || fail "--near 500"
 expect_fail 2 tv "$A" list --since igår
 expect_fail 1 tv "$A" list --area Atlantis
 assert_contains "$TEST_TMP/stderr" "no known area has the id or name 'Atlantis'"
