@@ -370,16 +370,24 @@ network_text(FILE *f, const struct tv_value *net)
 	return 0;
 }
 
-int
-cmd_networks(struct cli *c, int argc, char **argv)
+/* A command with no options of its own: op is also its name. */
+static int
+run_plain(struct cli *c, int argc, char **argv, const char *op,
+    text_item_fn *text, const char *none)
 {
 	int rc;
 
 	for (int i = 1; i < argc; i++)
-		if ((rc = common_opt(c, "networks", argv[i])) >= 0)
+		if ((rc = common_opt(c, op, argv[i])) >= 0)
 			return rc;
-	return run(c, "networks", NULL, network_text, out_tr("No networks "
-	    "known.", "Ingen kendte netværk."));
+	return run(c, op, NULL, text, none);
+}
+
+int
+cmd_networks(struct cli *c, int argc, char **argv)
+{
+	return run_plain(c, argc, argv, "networks", network_text,
+	    out_tr("No networks known.", "Ingen kendte netværk."));
 }
 
 /* ---- boards ------------------------------------------------------------ */
@@ -436,10 +444,5 @@ boards_text(FILE *f, const struct tv_value *item)
 int
 cmd_boards(struct cli *c, int argc, char **argv)
 {
-	int rc;
-
-	for (int i = 1; i < argc; i++)
-		if ((rc = common_opt(c, "boards", argv[i])) >= 0)
-			return rc;
-	return run(c, "boards", NULL, boards_text, "");
+	return run_plain(c, argc, argv, "boards", boards_text, "");
 }

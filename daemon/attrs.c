@@ -21,6 +21,8 @@ static const char *const attrs_sql[AT__COUNT] = {
 	[AT_PURGE_PLACE] = "DELETE FROM area_places WHERE origin = ?",
 	[AT_PLACES] = "SELECT origin, name, municipality, lat, lon FROM "
 	    "area_places ORDER BY origin",
+	[AT_PLACE_OF] = "SELECT lat, lon FROM area_places WHERE origin = ? "
+	    "AND lat IS NOT NULL",
 	[AT_ORIGIN_INTERESTS] = "SELECT DISTINCT i.interest FROM "
 	    "record_interests i JOIN records r ON r.origin = i.origin AND "
 	    "r.id = i.id WHERE i.origin = ? AND r.kind IN ('association', "
@@ -223,6 +225,26 @@ attrs_places(struct store *s, attrs_place_cb *cb, void *arg)
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : read_err(rc);
+}
+
+int
+attrs_place_of(struct store *s, const uint8_t origin[static TV_PK_LEN],
+    struct tv_point *out)
+{
+	sqlite3_stmt *st = store_attrs(s)->stmt[AT_PLACE_OF];
+	int rc;
+
+	sqlite3_bind_blob(st, 1, origin, TV_PK_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->lat_udeg = sqlite3_column_int(st, 0);
+		out->lon_udeg = sqlite3_column_int(st, 1);
+		rc = 0;
+	} else {
+		rc = rc == SQLITE_DONE ? TV_ENOTFOUND : read_err(rc);
+	}
+	sqlite3_reset(st);
+	return rc;
 }
 
 int

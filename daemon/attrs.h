@@ -28,6 +28,7 @@ enum attrs_stmt {
 	AT_PURGE_INTERESTS,
 	AT_PURGE_PLACE,
 	AT_PLACES,
+	AT_PLACE_OF,
 	AT_ORIGIN_INTERESTS,
 	AT_INTEREST_RECORDS,
 	AT__COUNT,
@@ -67,6 +68,13 @@ struct attrs_place {
 typedef int attrs_place_cb(void *arg, const struct attrs_place *p);
 /* Walks every area profile held, in origin order. Returns 0, cb's value or a negative error. */
 int attrs_places(struct store *s, attrs_place_cb *cb, void *arg);
+
+/*
+ * Finds where origin is: returns 0 with *out set, TV_ENOTFOUND if its
+ * profile is not held or names no place, or a negative error.
+ */
+int attrs_place_of(struct store *s, const uint8_t origin[static TV_PK_LEN],
+    struct tv_point *out);
 
 typedef int attrs_str_cb(void *arg, const char *s);
 /* Walks the distinct interests of origin's records of kind association or project. */

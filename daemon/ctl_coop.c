@@ -48,12 +48,7 @@ ref_eq(const struct ref *a, const struct ref *b)
 static void
 put_ref(struct tv_w *w, const struct ref *r)
 {
-	char text[TV_AREA_TEXT_LEN + TV_ID_TEXT_LEN + 2];
-
-	tv_area_text(r->origin, text);
-	text[TV_AREA_TEXT_LEN] = ':';
-	tv_id_text(r->id, text + TV_AREA_TEXT_LEN + 1);
-	tv_w_cstr(w, text);
+	ctl_put_ref(w, r->origin, r->id);
 }
 
 /* Growable array of fixed-size items. */
@@ -94,13 +89,6 @@ open_body(const uint8_t *raw, size_t len, struct tv_record *r,
 		return NULL;
 	}
 	return body;
-}
-
-static void
-text_of(const struct tv_value *v, char *out, size_t outlen)
-{
-	snprintf(out, outlen, "%.*s", v && v->type == TV_STR ? (int)v->len : 0,
-	    v && v->type == TV_STR ? (const char *)v->bytes : "");
 }
 
 /* Walks every live record of kind (all pages); cb gets the decoded body. */
@@ -234,7 +222,7 @@ describe(struct coop *c, const struct ref *r, char *title, size_t title_len,
 	if ((body = open_body(raw, len, &rec, &doc)) != NULL) {
 		k = tv_kind_by_wire(rec.kind, rec.kind_len);
 		snprintf(kind, kind_len, "%.*s", (int)rec.kind_len, rec.kind);
-		text_of(tv_map_get(body, k && k->title_field ? k->title_field :
+		ctl_text_of(tv_map_get(body, k && k->title_field ? k->title_field :
 		    "name"), title, title_len);
 	}
 	tv_doc_free(doc);
@@ -333,7 +321,7 @@ put_network(void *arg, const struct tv_record *r, const struct tv_value *body)
 	tv_w_cstr(w, "name");
 	{
 		char name[NAME_MAX_BYTES];
-		text_of(tv_map_get(body, "name"), name, sizeof(name));
+		ctl_text_of(tv_map_get(body, "name"), name, sizeof(name));
 		tv_w_cstr(w, name);
 	}
 	tv_w_cstr(w, "members");
@@ -415,7 +403,7 @@ is_current(const struct boards *b, const struct tv_value *body)
 
 	if (to == NULL || to->type != TV_STR)
 		return true;
-	text_of(to, date, sizeof(date));
+	ctl_text_of(to, date, sizeof(date));
 	return strcmp(date, b->today) >= 0;
 }
 
@@ -439,7 +427,7 @@ add_seat(void *arg, const struct tv_record *r, const struct tv_value *body)
 		return TV_ENOMEM;
 	memcpy(s->ref.origin, r->origin, TV_PK_LEN);
 	memcpy(s->ref.id, r->id, TV_ID_LEN);
-	text_of(tv_map_get(body, "name"), s->title, sizeof(s->title));
+	ctl_text_of(tv_map_get(body, "name"), s->title, sizeof(s->title));
 	s->seats = int_field(body, "board_seats");
 	s->vacant = int_field(body, "board_vacant");
 	return 0;
@@ -485,8 +473,8 @@ add_role(void *arg, const struct tv_record *r, const struct tv_value *body)
 	    !is_board_role(tv_map_get(body, "role")) || !is_current(b, body) ||
 	    !ref_of(tv_map_get(body, "association"), &assoc))
 		return 0;
-	text_of(tv_map_get(body, "name"), name, sizeof(name));
-	text_of(tv_map_get(body, "person"), key, sizeof(key));
+	ctl_text_of(tv_map_get(body, "name"), name, sizeof(name));
+	ctl_text_of(tv_map_get(body, "person"), key, sizeof(key));
 	if ((p = person_of(b, key[0] ? key : name, name)) == NULL)
 		return TV_ENOMEM;
 	for (size_t i = 0; i < p->n_boards; i++)

@@ -38,7 +38,7 @@ struct cand {
 	struct tv_doc *doc;
 	const struct tv_value *body;
 	const struct near *area;
-	struct tv_match_key key;
+	struct tv_match_key key;	/* key.title is set by cand_cmp */
 	char title[256];
 };
 
@@ -46,7 +46,6 @@ struct match {
 	struct ctl_req *req;
 	const uint8_t *own;
 	struct tv_point here;
-	bool has_here;
 	uint32_t within_m;
 	struct near *near;
 	size_t n_near, cap_near;
@@ -69,18 +68,6 @@ grow(void *p, size_t *cap, size_t size)
 	if (q != NULL)
 		*cap = n;
 	return q;
-}
-
-static int
-find_here(void *arg, const struct attrs_place *p)
-{
-	struct match *m = arg;
-
-	if (memcmp(p->origin, m->own, TV_PK_LEN) == 0 && p->has_point) {
-		m->here = p->point;
-		m->has_here = true;
-	}
-	return 0;
 }
 
 static int
@@ -119,15 +106,6 @@ add_interest(void *arg, const char *s)
 	return 0;
 }
 
-static void
-text_of(const struct tv_value *v, char *out, size_t outlen)
-{
-	if (v != NULL && v->type == TV_STR)
-		snprintf(out, outlen, "%.*s", (int)v->len, (const char *)v->bytes);
-	else
-		snprintf(out, outlen, "%s", "");
-}
-
 static int
 add_cand(void *arg, const uint8_t *raw, size_t len)
 {
@@ -155,9 +133,8 @@ add_cand(void *arg, const uint8_t *raw, size_t len)
 	}
 	c->area = m->cur_area;
 	c->key.is_project = tv_record_kind_is(&c->r, "project");
-	text_of(tv_map_get(c->body, c->key.is_project ? "title" : "name"),
+	ctl_text_of(tv_map_get(c->body, c->key.is_project ? "title" : "name"),
 	    c->title, sizeof(c->title));
-	c->key.title = c->title;
 	c->key.distance_m = c->area->distance_m;
 	c->key.overlap = tv_match_overlap(tv_map_get(c->body, "interests"),
 	    &m->wanted);
@@ -177,22 +154,16 @@ cands_free(struct match *m)
 	m->n_cands = 0;
 }
 
+/* Candidates move (realloc, qsort): the title is pointed at only here. */
 static int
 cand_cmp(const void *a, const void *b)
 {
-	return tv_match_cmp(&((const struct cand *)a)->key,
-	    &((const struct cand *)b)->key);
-}
+	const struct cand *x = a, *y = b;
+	struct tv_match_key kx = x->key, ky = y->key;
 
-static void
-put_ref_text(struct tv_w *w, const uint8_t *origin, const uint8_t *id)
-{
-	char text[TV_AREA_TEXT_LEN + TV_ID_TEXT_LEN + 2];
-
-	tv_area_text(origin, text);
-	text[TV_AREA_TEXT_LEN] = ':';
-	tv_id_text(id, text + TV_AREA_TEXT_LEN + 1);
-	tv_w_cstr(w, text);
+	kx.title = x->title;
+	ky.title = y->title;
+	return tv_match_cmp(&kx, &ky);
 }
 
 static void
@@ -210,7 +181,7 @@ put_who(struct tv_w *w, const struct cand *c)
 {
 	tv_w_map(w, 3);
 	tv_w_cstr(w, "ref");
-	put_ref_text(w, c->r.origin, c->r.id);
+	ctl_put_ref(w, c->r.origin, c->r.id);
 	tv_w_cstr(w, "title");
 	tv_w_cstr(w, c->title);
 	tv_w_cstr(w, "area_name");
@@ -295,7 +266,7 @@ put_cand(struct match *m, struct tv_w *w, const struct cand *c,
 	tv_w_cstr(w, "own");
 	tv_w_bool(w, memcmp(c->r.origin, m->own, TV_PK_LEN) == 0);
 	tv_w_cstr(w, "ref");
-	put_ref_text(w, c->r.origin, c->r.id);
+	ctl_put_ref(w, c->r.origin, c->r.id);
 	tv_w_cstr(w, "area");
 	tv_area_text(c->r.origin, area);
 	tv_w_cstr(w, area);
@@ -349,7 +320,22 @@ group_cmp(const void *a, const void *b)
 	return x->interest < y->interest ? -1 : x->interest > y->interest;
 }
 
-/* Collects, ranks and encodes the group for interest i. */
+static int
+near_cmp(const void *a, const void *b)
+{
+	const struct near *x = a, *y = b;
+
+	if (x->distance_m != y->distance_m)
+		return x->distance_m < y->distance_m ? -1 : 1;
+	return memcmp(x->origin, y->origin, TV_PK_LEN);
+}
+
+/*
+ * Collects, ranks and encodes the group for interest i. Areas come nearest
+ * first, so once GROUP_MAX candidates are in hand and the next area is
+ * farther than the last, every later candidate would rank below them: the
+ * walk stops there, and the cost follows what is shown, not what is near.
+ */
 static int
 build_group(struct match *m, size_t i, struct group *out)
 {
@@ -360,6 +346,9 @@ build_group(struct match *m, size_t i, struct group *out)
 	memset(out, 0, sizeof(*out));
 	out->interest = i;
 	for (size_t a = 0; a < m->n_near; a++) {
+		if (m->n_cands >= GROUP_MAX &&
+		    m->near[a].distance_m > m->near[a - 1].distance_m)
+			break;
 		m->cur_area = &m->near[a];
 		if ((rc = attrs_interest_records(m->req->d->store,
 		    m->interests[i], m->near[a].origin, add_cand, m)) != 0)
@@ -441,16 +430,11 @@ run_match(struct match *m)
 		    "--interests CODE");
 		return TV_ENOTFOUND;
 	}
-	if ((rc = attrs_places(req->d->store, find_here, m)) != 0)
+	if ((rc = ctl_here(req, &m->here)) != 0)
 		return rc;
-	if (!m->has_here) {
-		snprintf(req->msg, sizeof(req->msg), "this area has no place "
-		    "yet; give it one with `tvaers set area --municipality "
-		    "CODE` or `--location LAT,LON`");
-		return TV_ENOTFOUND;
-	}
 	if ((rc = attrs_places(req->d->store, add_near, m)) != 0)
 		return rc;
+	qsort(m->near, m->n_near, sizeof(m->near[0]), near_cmp);
 	m->wanted = (struct tv_value){ .type = TV_ARRAY,
 	    .len = (uint32_t)m->n_interests, .items = m->wanted_items };
 	for (size_t i = 0; i < m->n_interests; i++)
@@ -477,6 +461,39 @@ run_match(struct match *m)
 		snprintf(req->msg, sizeof(req->msg), "%zu shared interests "
 		    "within %u km", n_groups, m->within_m / 1000);
 	return rc;
+}
+
+int
+ctl_here(struct ctl_req *req, struct tv_point *out)
+{
+	int rc = attrs_place_of(req->d->store, req->d->area.kp.pk, out);
+
+	if (rc == TV_ENOTFOUND)
+		snprintf(req->msg, sizeof(req->msg), "this area has no place "
+		    "yet; give it one with `tvaers set area --municipality "
+		    "CODE` or `--location LAT,LON`");
+	return rc;
+}
+
+void
+ctl_text_of(const struct tv_value *v, char *out, size_t outlen)
+{
+	bool is_str = v != NULL && v->type == TV_STR;
+
+	snprintf(out, outlen, "%.*s", is_str ? (int)v->len : 0,
+	    is_str ? (const char *)v->bytes : "");
+}
+
+void
+ctl_put_ref(struct tv_w *w, const uint8_t origin[static TV_PK_LEN],
+    const uint8_t id[static TV_ID_LEN])
+{
+	char text[TV_AREA_TEXT_LEN + TV_ID_TEXT_LEN + 2];
+
+	tv_area_text(origin, text);
+	text[TV_AREA_TEXT_LEN] = ':';
+	tv_id_text(id, text + TV_AREA_TEXT_LEN + 1);
+	tv_w_cstr(w, text);
 }
 
 int

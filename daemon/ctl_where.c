@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "attrs.h"
+#include "ctl_match.h"
 #include "daemon.h"
 #include "err.h"
 #include "geo.h"
@@ -16,7 +17,6 @@
 
 struct want {
 	struct where *w;
-	const uint8_t *own;
 	char area[TV_AREA_TEXT_LEN + 1];	/* "" : any */
 	uint8_t lo[TV_PK_LEN], hi[TV_PK_LEN];	/* area as an id prefix */
 	bool is_prefix;
@@ -24,21 +24,8 @@ struct want {
 	char region[64];			/* "": any */
 	uint32_t near_m;			/* 0: any distance */
 	struct tv_point here;
-	bool has_here;
 	size_t cap;
 };
-
-static int
-find_here(void *arg, const struct attrs_place *p)
-{
-	struct want *wt = arg;
-
-	if (memcmp(p->origin, wt->own, TV_PK_LEN) == 0 && p->has_point) {
-		wt->here = p->point;
-		wt->has_here = true;
-	}
-	return 0;
-}
 
 static bool
 area_matches(const struct want *wt, const struct attrs_place *p)
@@ -151,7 +138,7 @@ read_args(struct ctl_req *req, struct want *wt)
 int
 where_parse(struct ctl_req *req, struct where *w)
 {
-	struct want wt = { .w = w, .own = req->d->area.kp.pk };
+	struct want wt = { .w = w };
 	uint8_t full[TV_PK_LEN];
 	int rc;
 
@@ -161,16 +148,8 @@ where_parse(struct ctl_req *req, struct where *w)
 	    wt.near_m;
 	if (!w->has_origins)
 		return 0;
-	if (wt.near_m != 0) {
-		if ((rc = attrs_places(req->d->store, find_here, &wt)) != 0)
-			return rc;
-		if (!wt.has_here) {
-			snprintf(req->msg, sizeof(req->msg), "this area has no "
-			    "place yet, so nothing is near it; give it one with "
-			    "`tvaers set area --municipality CODE`");
-			return TV_ENOTFOUND;
-		}
-	}
+	if (wt.near_m != 0 && (rc = ctl_here(req, &wt.here)) != 0)
+		return rc;
 	if ((rc = attrs_places(req->d->store, collect, &wt)) != 0)
 		return rc;
 	/* A full id needs no profile: its records may have come first. */
