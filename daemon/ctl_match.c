@@ -305,7 +305,7 @@ put_cand(struct match *m, struct tv_w *w, const struct cand *c,
 /* A finished group, waiting to be ordered against the others. */
 struct group {
 	size_t interest;	/* index into m->interests */
-	size_t others;		/* items from other areas */
+	size_t others;		/* items shown from other areas */
 	uint8_t *frame;		/* the encoded item value */
 	size_t frame_len;
 };
@@ -354,13 +354,13 @@ build_group(struct match *m, size_t i, struct group *out)
 		    m->interests[i], m->near[a].origin, add_cand, m)) != 0)
 			return rc;
 	}
-	for (size_t k = 0; k < m->n_cands; k++)
+	qsort(m->cands, m->n_cands, sizeof(m->cands[0]), cand_cmp);
+	shown = m->n_cands < GROUP_MAX ? m->n_cands : GROUP_MAX;
+	for (size_t k = 0; k < shown; k++)
 		out->others += memcmp(m->cands[k].r.origin, m->own,
 		    TV_PK_LEN) != 0;
 	if (out->others == 0)
 		return 0;
-	qsort(m->cands, m->n_cands, sizeof(m->cands[0]), cand_cmp);
-	shown = m->n_cands < GROUP_MAX ? m->n_cands : GROUP_MAX;
 	tv_w_init(&w, TV_CTL_FRAME_MAX / 2);
 	tv_w_map(&w, 2);
 	tv_w_cstr(&w, "items");
