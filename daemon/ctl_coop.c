@@ -186,6 +186,8 @@ place_cmp(const void *key, const void *elem)
 static const struct place *
 place_of(struct coop *c, const uint8_t origin[static TV_PK_LEN])
 {
+	if (c->places.n == 0)
+		return NULL;	/* bsearch may not be given NULL */
 	return bsearch(origin, c->places.p, c->places.n, sizeof(struct place),
 	    place_cmp);
 }

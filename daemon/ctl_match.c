@@ -354,6 +354,8 @@ build_group(struct match *m, size_t i, struct group *out)
 		    m->interests[i], m->near[a].origin, add_cand, m)) != 0)
 			return rc;
 	}
+	if (m->n_cands == 0)
+		return 0;	/* qsort may not be given NULL, even for 0 items */
 	qsort(m->cands, m->n_cands, sizeof(m->cands[0]), cand_cmp);
 	shown = m->n_cands < GROUP_MAX ? m->n_cands : GROUP_MAX;
 	for (size_t k = 0; k < shown; k++)
@@ -434,7 +436,8 @@ run_match(struct match *m)
 		return rc;
 	if ((rc = attrs_places(req->d->store, add_near, m)) != 0)
 		return rc;
-	qsort(m->near, m->n_near, sizeof(m->near[0]), near_cmp);
+	if (m->n_near > 0)
+		qsort(m->near, m->n_near, sizeof(m->near[0]), near_cmp);
 	m->wanted = (struct tv_value){ .type = TV_ARRAY,
 	    .len = (uint32_t)m->n_interests, .items = m->wanted_items };
 	for (size_t i = 0; i < m->n_interests; i++)
@@ -446,7 +449,8 @@ run_match(struct match *m)
 		if (rc == 0 && groups[n_groups].frame != NULL)
 			n_groups++;
 	}
-	qsort(groups, n_groups, sizeof(groups[0]), group_cmp);
+	if (n_groups > 0)
+		qsort(groups, n_groups, sizeof(groups[0]), group_cmp);
 	for (size_t i = 0; i < n_groups; i++) {
 		long start = rc == 0 ? tv_ctl_item_begin(req->out) : -1;
 		if (start >= 0) {

@@ -182,8 +182,10 @@ where_pass(const struct where *w, const struct tv_record *r)
 {
 	if (r->timestamp < w->since_us)
 		return false;
-	return !w->has_origins || bsearch(r->origin, w->origins, w->n_origins,
-	    TV_PK_LEN, origin_cmp) != NULL;
+	if (!w->has_origins)
+		return true;
+	return w->n_origins > 0 && bsearch(r->origin, w->origins,
+	    w->n_origins, TV_PK_LEN, origin_cmp) != NULL;
 }
 
 void
