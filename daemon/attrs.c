@@ -1,6 +1,7 @@
 #include "attrs.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "canon.h"
@@ -10,23 +11,20 @@
 #include "store.h"
 
 static const char *const attrs_sql[AT__COUNT] = {
-	[AT_DEL_INTERESTS] = "DELETE FROM record_interests WHERE origin = ? "
-	    "AND id = ?",
+	[AT_DEL_INTEREST] = "DELETE FROM record_interests WHERE interest = ? "
+	    "AND origin = ? AND id = ?",
 	[AT_PUT_INTEREST] = "INSERT OR IGNORE INTO record_interests "
 	    "(interest, origin, id) VALUES (?, ?, ?)",
 	[AT_DEL_PLACE] = "DELETE FROM area_places WHERE origin = ?",
 	[AT_PUT_PLACE] = "INSERT OR REPLACE INTO area_places (origin, name, "
 	    "municipality, lat, lon) VALUES (?, ?, ?, ?, ?)",
-	[AT_PURGE_INTERESTS] = "DELETE FROM record_interests WHERE origin = ?",
-	[AT_PURGE_PLACE] = "DELETE FROM area_places WHERE origin = ?",
+	/* An area's records: its own interests (match), or a block's purge. */
+	[AT_ORIGIN_RECORDS] = "SELECT raw, kind, deleted FROM records WHERE "
+	    "origin = ?",
 	[AT_PLACES] = "SELECT origin, name, municipality, lat, lon FROM "
 	    "area_places ORDER BY origin",
 	[AT_PLACE_OF] = "SELECT lat, lon FROM area_places WHERE origin = ? "
 	    "AND lat IS NOT NULL",
-	[AT_ORIGIN_INTERESTS] = "SELECT DISTINCT i.interest FROM "
-	    "record_interests i JOIN records r ON r.origin = i.origin AND "
-	    "r.id = i.id WHERE i.origin = ? AND r.kind IN ('association', "
-	    "'project') ORDER BY i.interest",
 	/* match's candidates (proto/match.c tv_match_status_open). */
 	[AT_INTEREST_RECORDS] = "SELECT r.raw FROM record_interests i JOIN "
 	    "records r ON r.origin = i.origin AND r.id = i.id WHERE "
@@ -99,11 +97,11 @@ put_place(struct attrs *a, const struct tv_record *r, const struct tv_value *bod
 	return step_done(st);
 }
 
+/* Inserts (st AT_PUT_INTEREST) or deletes (AT_DEL_INTEREST) r's interests. */
 static int
-put_interests(struct attrs *a, const struct tv_record *r,
+each_interest(sqlite3_stmt *st, const struct tv_record *r,
     const struct tv_value *list)
 {
-	sqlite3_stmt *st = a->stmt[AT_PUT_INTEREST];
 	int rc = SQLITE_OK;
 
 	for (uint32_t i = 0; list != NULL && list->type == TV_ARRAY &&
@@ -120,32 +118,57 @@ put_interests(struct attrs *a, const struct tv_record *r,
 	return rc;
 }
 
+/* Runs st over the interests of r's body; a body that does not decode has none. */
+static int
+body_interests(sqlite3_stmt *st, const struct tv_record *r)
+{
+	const struct tv_value *body;
+	struct tv_doc *doc;
+	int rc = SQLITE_OK;
+
+	if (r->body_len == 0 || tv_decode(r->body, r->body_len, &doc, &body))
+		return SQLITE_OK;
+	if (body->type == TV_MAP)
+		rc = each_interest(st, r, tv_map_get(body, "interests"));
+	tv_doc_free(doc);
+	return rc;
+}
+
+static int
+del_place(struct attrs *a, const uint8_t origin[static TV_PK_LEN])
+{
+	sqlite3_bind_blob(a->stmt[AT_DEL_PLACE], 1, origin, TV_PK_LEN,
+	    SQLITE_STATIC);
+	return step_done(a->stmt[AT_DEL_PLACE]);
+}
+
+int
+attrs_forget(struct attrs *a, const uint8_t *old_raw, size_t old_len)
+{
+	struct tv_record old;
+
+	/* Stored bytes were checked on the way in; junk has nothing indexed. */
+	if (tv_record_decode(old_raw, old_len, &old) != 0)
+		return SQLITE_OK;
+	return body_interests(a->stmt[AT_DEL_INTEREST], &old);
+}
+
 int
 attrs_update(struct attrs *a, const struct tv_record *r)
 {
 	const struct tv_value *body;
 	struct tv_doc *doc;
-	sqlite3_stmt *st = a->stmt[AT_DEL_INTERESTS];
 	int rc;
 
-	sqlite3_bind_blob(st, 1, r->origin, TV_PK_LEN, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, r->id, TV_ID_LEN, SQLITE_STATIC);
-	if ((rc = step_done(st)) != SQLITE_OK)
+	if ((rc = body_interests(a->stmt[AT_PUT_INTEREST], r)) != SQLITE_OK ||
+	    !is_profile(r))
 		return rc;
-	if (is_profile(r)) {
-		st = a->stmt[AT_DEL_PLACE];
-		sqlite3_bind_blob(st, 1, r->origin, TV_PK_LEN, SQLITE_STATIC);
-		if ((rc = step_done(st)) != SQLITE_OK)
-			return rc;
-	}
-	/* A body that does not decode has no attributes to index. */
+	if ((rc = del_place(a, r->origin)) != SQLITE_OK)
+		return rc;
 	if (r->body_len == 0 || tv_decode(r->body, r->body_len, &doc, &body))
 		return SQLITE_OK;
-	if (body->type == TV_MAP) {
-		rc = put_interests(a, r, tv_map_get(body, "interests"));
-		if (rc == SQLITE_OK && is_profile(r))
-			rc = put_place(a, r, body);
-	}
+	if (body->type == TV_MAP)
+		rc = put_place(a, r, body);
 	tv_doc_free(doc);
 	return rc;
 }
@@ -153,15 +176,18 @@ attrs_update(struct attrs *a, const struct tv_record *r)
 int
 attrs_purge(struct attrs *a, const uint8_t origin[static TV_PK_LEN])
 {
+	sqlite3_stmt *st = a->stmt[AT_ORIGIN_RECORDS];
 	int rc;
 
-	sqlite3_bind_blob(a->stmt[AT_PURGE_INTERESTS], 1, origin, TV_PK_LEN,
-	    SQLITE_STATIC);
-	if ((rc = step_done(a->stmt[AT_PURGE_INTERESTS])) != SQLITE_OK)
+	sqlite3_bind_blob(st, 1, origin, TV_PK_LEN, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = attrs_forget(a, sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0))) != SQLITE_OK)
+			break;
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_OK)
 		return rc;
-	sqlite3_bind_blob(a->stmt[AT_PURGE_PLACE], 1, origin, TV_PK_LEN,
-	    SQLITE_STATIC);
-	return step_done(a->stmt[AT_PURGE_PLACE]);
+	return del_place(a, origin);
 }
 
 int
@@ -247,23 +273,96 @@ attrs_place_of(struct store *s, const uint8_t origin[static TV_PK_LEN],
 	return rc;
 }
 
+/* The distinct interests of one area, sorted, gathered from its records. */
+struct interest_set {
+	char **v;
+	size_t n, cap;
+};
+
+static int
+set_add(struct interest_set *set, const struct tv_value *list)
+{
+	for (uint32_t i = 0; list && list->type == TV_ARRAY && i < list->len;
+	    i++) {
+		const struct tv_value *v = &list->items[i];
+		bool seen = false;
+		if (v->type != TV_STR)
+			continue;
+		for (size_t k = 0; k < set->n && !seen; k++)
+			seen = tv_str_eq(v, set->v[k]);
+		if (seen)
+			continue;
+		if (set->n == set->cap) {
+			size_t cap = set->cap ? set->cap * 2 : 16;
+			char **p = realloc(set->v, cap * sizeof(*p));
+			if (p == NULL)
+				return TV_ENOMEM;
+			set->v = p;
+			set->cap = cap;
+		}
+		if ((set->v[set->n] = strndup((const char *)v->bytes,
+		    v->len)) == NULL)
+			return TV_ENOMEM;
+		set->n++;
+	}
+	return 0;
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds the interests of one stored association or project to set. */
+static int
+row_interests(sqlite3_stmt *st, struct interest_set *set)
+{
+	const unsigned char *kind = sqlite3_column_text(st, 1);
+	const struct tv_value *body;
+	struct tv_record r;
+	struct tv_doc *doc;
+	int rc;
+
+	if (sqlite3_column_int(st, 2) != 0 || kind == NULL ||
+	    (strcmp((const char *)kind, "association") != 0 &&
+	    strcmp((const char *)kind, "project") != 0) ||
+	    tv_record_decode(sqlite3_column_blob(st, 0),
+	    (size_t)sqlite3_column_bytes(st, 0), &r) != 0 || r.body_len == 0 ||
+	    tv_decode(r.body, r.body_len, &doc, &body) != 0)
+		return 0;
+	rc = body->type == TV_MAP ? set_add(set, tv_map_get(body,
+	    "interests")) : 0;
+	tv_doc_free(doc);
+	return rc;
+}
+
 int
 attrs_origin_interests(struct store *s, const uint8_t origin[static TV_PK_LEN],
     attrs_str_cb *cb, void *arg)
 {
-	sqlite3_stmt *st = store_attrs(s)->stmt[AT_ORIGIN_INTERESTS];
+	sqlite3_stmt *st = store_attrs(s)->stmt[AT_ORIGIN_RECORDS];
+	struct interest_set set = { 0 };
 	int rc;
 
 	sqlite3_bind_blob(st, 1, origin, TV_PK_LEN, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const unsigned char *v = sqlite3_column_text(st, 0);
-		if (v != NULL && (rc = cb(arg, (const char *)v)) != 0) {
-			sqlite3_reset(st);
-			return rc;
-		}
-	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = row_interests(st, &set)) != 0)
+			break;
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : read_err(rc);
+	if (rc == SQLITE_DONE) {
+		rc = 0;
+		if (set.n > 0)
+			qsort(set.v, set.n, sizeof(set.v[0]), str_cmp);
+		for (size_t i = 0; i < set.n && rc == 0; i++)
+			rc = cb(arg, set.v[i]);
+	} else if (rc > 0) {
+		rc = read_err(rc);
+	}
+	for (size_t i = 0; i < set.n; i++)
+		free(set.v[i]);
+	free(set.v);
+	return rc;
 }
 
 int

@@ -21,15 +21,13 @@
 struct store;
 
 enum attrs_stmt {
-	AT_DEL_INTERESTS,
+	AT_DEL_INTEREST,
 	AT_PUT_INTEREST,
 	AT_DEL_PLACE,
 	AT_PUT_PLACE,
-	AT_PURGE_INTERESTS,
-	AT_PURGE_PLACE,
+	AT_ORIGIN_RECORDS,
 	AT_PLACES,
 	AT_PLACE_OF,
-	AT_ORIGIN_INTERESTS,
 	AT_INTEREST_RECORDS,
 	AT__COUNT,
 };
@@ -45,7 +43,13 @@ struct attrs {
 int attrs_prepare(sqlite3 *db, struct attrs *a);
 /* Finalizes the statements; safe on a zeroed struct. */
 void attrs_finalize(struct attrs *a);
-/* Rewrites r's attributes (none for a tombstone); inside the caller's transaction. Returns an SQLite result code. */
+/*
+ * Drops the attributes of a version about to be replaced (old_raw, the
+ * stored bytes); inside the caller's transaction, before the replacement's
+ * attrs_update. Returns an SQLite result code.
+ */
+int attrs_forget(struct attrs *a, const uint8_t *old_raw, size_t old_len);
+/* Writes r's attributes (none for a tombstone); inside the caller's transaction. Returns an SQLite result code. */
 int attrs_update(struct attrs *a, const struct tv_record *r);
 /* Deletes every attribute of origin's records (block); returns an SQLite result code. */
 int attrs_purge(struct attrs *a, const uint8_t origin[static TV_PK_LEN]);

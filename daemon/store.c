@@ -76,9 +76,7 @@ static const char *const migrations[] = {
 	"  origin BLOB NOT NULL,"
 	"  id BLOB NOT NULL,"
 	"  PRIMARY KEY (interest, origin, id)"
-	") WITHOUT ROWID;"
-	"CREATE INDEX record_interests_by_record ON record_interests "
-	"(origin, id);",
+	") WITHOUT ROWID;",
 };
 
 /* C steps that run after a migration's SQL, in its transaction. */
@@ -113,7 +111,8 @@ enum stmt_id {
 };
 
 static const char *const stmt_sql[ST__COUNT] = {
-	[ST_GET_VERSION] = "SELECT ts, hash FROM records WHERE origin = ? AND id = ?",
+	[ST_GET_VERSION] = "SELECT ts, hash, raw FROM records WHERE origin = ? "
+	    "AND id = ?",
 	[ST_UPSERT] = "INSERT OR REPLACE INTO records (origin, id, kind, ts, "
 	    "hash, deleted, is_local, title, status, raw) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -388,10 +387,17 @@ put_one(struct store *s, const struct tv_record *r, bool is_local)
 		const void *hash = sqlite3_column_blob(st, 1);
 		bool newer = sqlite3_column_bytes(st, 1) != TV_HASH_LEN ||
 		    tv_record_cmp(r->timestamp, r->hash, ts, hash) > 0;
-		sqlite3_reset(st);
 		/* PROTOCOL.md §4: newest wins; an equal or older version is dropped. */
-		if (!newer)
+		if (!newer) {
+			sqlite3_reset(st);
 			return 0;
+		}
+		/* Its interests are found from its bytes, not by another index. */
+		rc = attrs_forget(&s->attrs, sqlite3_column_blob(st, 2),
+		    (size_t)sqlite3_column_bytes(st, 2));
+		sqlite3_reset(st);
+		if (rc != SQLITE_OK)
+			return sqlite_err(rc);
 		s->replaced = true;
 	} else {
 		sqlite3_reset(st);
@@ -868,15 +874,14 @@ store_block(struct store *s, const uint8_t origin[static TV_PK_LEN],
 	sqlite3_bind_int64(st, 2, now);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (rc == SQLITE_DONE) {
+	/* The attributes first: they are found from the records' bytes. */
+	if (rc == SQLITE_DONE && (rc = attrs_purge(&s->attrs, origin)) ==
+	    SQLITE_OK) {
 		st = s->stmt[ST_BLOCK_PURGE];
 		sqlite3_bind_blob(st, 1, origin, TV_PK_LEN, SQLITE_STATIC);
 		rc = sqlite3_step(st);
 		sqlite3_reset(st);
 		*out_deleted = (uint64_t)sqlite3_changes(s->db);
-		if (rc == SQLITE_DONE)
-			rc = attrs_purge(&s->attrs, origin) == SQLITE_OK ?
-			    SQLITE_DONE : SQLITE_ERROR;
 	}
 	if (rc != SQLITE_DONE || (rc = exec_simple(s, ST_COMMIT)) != 0) {
 		rc = rc > 0 ? sqlite_err(rc) : rc;
