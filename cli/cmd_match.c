@@ -242,6 +242,20 @@ put_association_line(FILE *f, const struct tv_value *item)
 		    vacant);
 }
 
+/* ": 5 projects (2 shelved) in 4 areas", so that pooling shows at a glance. */
+static void
+put_pooling(FILE *f, const struct tv_value *group)
+{
+	uint64_t projects = 0, shelved = 0, areas = 0;
+
+	uint_of(get(group, "projects"), &projects);
+	uint_of(get(group, "shelved"), &shelved);
+	uint_of(get(group, "areas"), &areas);
+	fprintf(f, out_tr(": %" PRIu64 " projects (%" PRIu64 " shelved) in %"
+	    PRIu64 " areas", ": %" PRIu64 " projekter (%" PRIu64 " i skuffen) "
+	    "i %" PRIu64 " områder"), projects, shelved, areas);
+}
+
 static int
 match_text(FILE *f, const struct tv_value *group)
 {
@@ -257,6 +271,7 @@ match_text(FILE *f, const struct tv_value *group)
 	put_vis(f, interest);
 	if (known != NULL)
 		fprintf(f, " — %s", out_tr(known->en, known->da));
+	put_pooling(f, group);
 	fputc('\n', f);
 	for (uint32_t i = 0; i < items->len; i++) {
 		const struct tv_value *it = &items->items[i];

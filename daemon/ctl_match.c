@@ -320,6 +320,33 @@ group_cmp(const void *a, const void *b)
 	return x->interest < y->interest ? -1 : x->interest > y->interest;
 }
 
+/* The distinct areas of n candidates: the pooling a group offers. */
+static uint64_t
+count_areas(const struct cand *c, size_t n)
+{
+	uint64_t areas = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t j = 0;
+		while (j < i && c[j].area != c[i].area)
+			j++;
+		areas += j == i;
+	}
+	return areas;
+}
+
+/* The projects of n candidates, or only the shelved ones. */
+static uint64_t
+count_projects(const struct cand *c, size_t n, bool only_shelved)
+{
+	uint64_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += c[i].key.is_project && (!only_shelved ||
+		    tv_str_eq(tv_map_get(c[i].body, "status"), "shelved"));
+	return k;
+}
+
 static int
 near_cmp(const void *a, const void *b)
 {
@@ -364,13 +391,19 @@ build_group(struct match *m, size_t i, struct group *out)
 	if (out->others == 0)
 		return 0;
 	tv_w_init(&w, TV_CTL_FRAME_MAX / 2);
-	tv_w_map(&w, 2);
+	tv_w_map(&w, 5);
+	tv_w_cstr(&w, "areas");
+	tv_w_uint(&w, count_areas(m->cands, shown));
 	tv_w_cstr(&w, "items");
 	tv_w_array(&w, (uint32_t)shown);
 	for (size_t k = 0; k < shown; k++)
 		put_cand(m, &w, &m->cands[k], m->cands, shown);
+	tv_w_cstr(&w, "shelved");
+	tv_w_uint(&w, count_projects(m->cands, shown, true));
 	tv_w_cstr(&w, "interest");
 	tv_w_cstr(&w, m->interests[i]);
+	tv_w_cstr(&w, "projects");
+	tv_w_uint(&w, count_projects(m->cands, shown, false));
 	return tv_w_finish(&w, &out->frame, &out->frame_len);
 }
 

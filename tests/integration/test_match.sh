@@ -49,7 +49,8 @@ want='["heste",["Ridelauget Østby","Ridesti langs åen","Ridehal i Vestby","Ves
 [ "$got" = "$want" ] || fail "heste ranking: $got, want $want"
 jq -e '.[0].items | map(.distance_m) == [0, 0, 1501, 1501, 3002, 5004]' "$TEST_TMP/match.json" >/dev/null ||
 	fail "distances: $(jq -c '[.[0].items[].distance_m]' "$TEST_TMP/match.json")"
-jq -e '[.[].interest] == ["heste", "natur", "turisme"]' "$TEST_TMP/match.json" >/dev/null ||
+jq -e '[.[].interest] == ["heste", "natur", "turisme"] and
+	(.[0] | [.areas, .projects, .shelved] == [4, 4, 2])' "$TEST_TMP/match.json" >/dev/null ||
 	fail "groups: $(jq -c '[.[].interest]' "$TEST_TMP/match.json")"
 # What A's shelved project needs, and who could help or seeks the same.
 jq -e --arg club "$B_CLUB" '.[0].items[1] | .status == "shelved" and .own and
@@ -62,7 +63,7 @@ jq -e '.[0].items[0].seeking == ["treasurer"] and .[0].items[0].board_vacant == 
 
 # People see the same, grouped, with labels.
 tv "$A" match --within 10 >"$TEST_TMP/match.txt"
-assert_contains "$TEST_TMP/match.txt" "heste — Horses and riding"
+assert_contains "$TEST_TMP/match.txt" "heste — Horses and riding: 4 projects (2 shelved) in 4 areas"
 assert_contains "$TEST_TMP/match.txt" "1.5 km Vestby: project Ridehal i Vestby [shelved (lacked money)]"
 assert_contains "$TEST_TMP/match.txt" "also seeking: Vestby Rideklub (Vestby)"
 ! grep -q "Aarhus\|Ridefestival\|Jagtforening" "$TEST_TMP/match.txt" || fail "out of reach or closed shown"
