@@ -433,6 +433,55 @@ TEST(attributes_follow_records)
 		free(raws[i]);
 }
 
+struct offered {
+	int n;
+	uint8_t hash[4][TV_HASH_LEN];
+};
+
+static int
+collect_hash(void *arg, uint64_t ts, const uint8_t *hash)
+{
+	struct offered *o = arg;
+
+	(void)ts;
+	if (o->n == 4)
+		return 1;	/* more than there are records */
+	memcpy(o->hash[o->n++], hash, TV_HASH_LEN);
+	return 0;
+}
+
+TEST(local_kinds_are_never_offered)
+{
+	uint8_t ids[3][TV_ID_LEN] = { { 1 }, { 2 }, { 3 } };
+	uint8_t hashes[3][TV_HASH_LEN];
+	struct offered seen = { 0 };
+	static const char *const kinds[] = { "role", "contact", "association" };
+	uint8_t *raws[3], *got;
+	struct tv_keypair kp;
+	struct tv_record r;
+	char path[256];
+	size_t len;
+	struct store *s = open_fresh(path, sizeof(path));
+
+	tv_keypair_generate(&kp);
+	/* Even when stored as if public (is_local false), the kind decides. */
+	for (int i = 0; i < 3; i++) {
+		raws[i] = make(&kp, kinds[i], ids[i], 1, "Jens Jensen", &len, &r);
+		memcpy(hashes[i], r.hash, TV_HASH_LEN);
+		ASSERT_EQ(store_put(s, &r, false), 1);
+	}
+	ASSERT_EQ(store_sync_items(s, collect_hash, &seen), 0);
+	ASSERT_EQ(seen.n, 1);
+	ASSERT_MEM_EQ(seen.hash[0], hashes[2], TV_HASH_LEN);
+	ASSERT_EQ(store_get_by_hash(s, hashes[0], &got, &len), TV_ENOTFOUND);
+	ASSERT_EQ(store_get_by_hash(s, hashes[1], &got, &len), TV_ENOTFOUND);
+	ASSERT_EQ(store_get_by_hash(s, hashes[2], &got, &len), 0);
+	free(got);
+	store_close(s);
+	for (int i = 0; i < 3; i++)
+		free(raws[i]);
+}
+
 TEST_MAIN(newest_wins, equal_timestamps_order_by_hash, resolve_prefixes,
     list_pages_in_order, reopen_keeps_everything, refuses_newer_schema,
-    attributes_follow_records)
+    attributes_follow_records, local_kinds_are_never_offered)
