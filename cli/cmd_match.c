@@ -201,7 +201,7 @@ put_needs(FILE *f, const struct tv_value *needs)
 		const struct tv_value *seekers = get(n, "seekers");
 		const char *label = need_label(get(n, "type"), buf, sizeof(buf));
 
-		fprintf(f, "             %s %s", out_tr("needs", "behov:"),
+		fprintf(f, "             %s %s", out_tr("needs:", "behov:"),
 		    label ? label : "-");
 		if (get(n, "text") != NULL) {
 			fputs(" — ", f);
