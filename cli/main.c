@@ -71,7 +71,9 @@ static const struct cmd cmds[] = {
 	    "Shows one record: its reference, kind and area, every field, when it\n"
 	    "was last changed and the start of its hash. REF is `area`, a record\n"
 	    "id or its first characters, or AREA:ID.\n", true },
-	{ "list", cmd_list, "[KIND] [--interests X,Y] [--status S] [--deleted]",
+	{ "list", cmd_list, "[KIND] [--interests X,Y] [--status S] [--deleted] "
+	    "[--area A] [--municipality M] [--region R] [--near KM] "
+	    "[--since DATE]",
 	    "the records of a kind",
 	    "Lists records, of one KIND or of every kind, as a table that starts\n"
 	    "at once however many records there are; with --json, an array.\n"
@@ -80,7 +82,19 @@ static const struct cmd cmds[] = {
 	    "  --interests X,Y  only records with at least one of these interests\n"
 	    "                   (codes from `tvaers interests`, or free tags)\n"
 	    "  --status S       only records with this status (code or label)\n"
-	    "  --deleted        include tombstones (deleted records)\n", true },
+	    "  --deleted        include tombstones (deleted records)\n"
+	    "  --area A         only the records of area A (id, id prefix or name)\n"
+	    "  --municipality M only the records of areas in municipality M\n"
+	    "                   (code or name)\n"
+	    "  --region R       only those of areas in region R (e.g. Sjælland)\n"
+	    "  --near KM        only those of areas within KM kilometres of\n"
+	    "                   this area\n"
+	    "  --since DATE     only records changed at or after DATE or\n"
+	    "                   \"DATE HH:MM\" (Danish time)\n"
+	    "\n"
+	    "A record's area is the area that wrote it, and its place that\n"
+	    "area's location, or its municipality's centre if it gives none.\n",
+	    true },
 	{ "export", cmd_export, "[--out FILE]",
 	    "every record as JSON lines, with its signed bytes",
 	    "Writes every record the store holds, tombstones and local-only\n"
