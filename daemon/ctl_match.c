@@ -56,7 +56,6 @@ struct match {
 	struct cand *cands;
 	size_t n_cands, cap_cands;
 	const struct near *cur_area;
-	int err;
 };
 
 static void *
