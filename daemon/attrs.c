@@ -219,12 +219,6 @@ out:
 
 /* ---- Readers ----------------------------------------------------------- */
 
-static int
-read_err(int rc)
-{
-	return rc == SQLITE_NOMEM ? TV_ENOMEM : -EIO;
-}
-
 int
 attrs_places(struct store *s, attrs_place_cb *cb, void *arg)
 {
@@ -250,7 +244,7 @@ attrs_places(struct store *s, attrs_place_cb *cb, void *arg)
 		}
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : read_err(rc);
+	return rc == SQLITE_DONE ? 0 : store_sqlite_err(rc);
 }
 
 int
@@ -267,7 +261,7 @@ attrs_place_of(struct store *s, const uint8_t origin[static TV_PK_LEN],
 		out->lon_udeg = sqlite3_column_int(st, 1);
 		rc = 0;
 	} else {
-		rc = rc == SQLITE_DONE ? TV_ENOTFOUND : read_err(rc);
+		rc = rc == SQLITE_DONE ? TV_ENOTFOUND : store_sqlite_err(rc);
 	}
 	sqlite3_reset(st);
 	return rc;
@@ -357,7 +351,7 @@ attrs_origin_interests(struct store *s, const uint8_t origin[static TV_PK_LEN],
 		for (size_t i = 0; i < set.n && rc == 0; i++)
 			rc = cb(arg, set.v[i]);
 	} else if (rc > 0) {
-		rc = read_err(rc);
+		rc = store_sqlite_err(rc);
 	}
 	for (size_t i = 0; i < set.n; i++)
 		free(set.v[i]);
@@ -382,5 +376,5 @@ attrs_interest_records(struct store *s, const char *interest,
 		}
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : read_err(rc);
+	return rc == SQLITE_DONE ? 0 : store_sqlite_err(rc);
 }

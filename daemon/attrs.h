@@ -58,6 +58,8 @@ int attrs_fill(sqlite3 *db);
 
 /* The store's statements (store.c), for the readers below. */
 struct attrs *store_attrs(struct store *s);
+/* Maps an SQLite result code into our code space (store.c). */
+int store_sqlite_err(int rc);
 
 /* ---- For readers ------------------------------------------------------- */
 

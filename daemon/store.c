@@ -164,6 +164,7 @@ store_attrs(struct store *s)
 	return &s->attrs;
 }
 
+
 /* Runs migration i's C step, if it has one; returns an SQLite result code. */
 static int
 migration_fill_run(sqlite3 *db, int i)
@@ -190,6 +191,12 @@ sqlite_err(int rc)
 	case SQLITE_TOOBIG: return TV_ETOOBIG;
 	default: return -EIO;
 	}
+}
+
+int
+store_sqlite_err(int rc)
+{
+	return sqlite_err(rc);
 }
 
 static int
