@@ -5,7 +5,7 @@
  * so the two sides cannot be claimed by one. Boards read this area's role
  * records, which are local-only; the answer goes to the local CLI only.
  */
-#include "ctl_match.h"
+#include "ctl_coop.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "attrs.h"
+#include "ctl_match.h"
 #include "daemon.h"
 #include "err.h"
 #include "kinds.h"

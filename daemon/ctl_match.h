@@ -1,8 +1,7 @@
 /*
- * Control ops that read across areas (PROTOCOL.md §8): match (projects and
- * associations near this area sharing an interest, README "Matching"),
- * networks (cooperation networks with confirmed and pending members) and
- * boards (this area's local board roles; never sent to peers).
+ * The match control op (PROTOCOL.md §8): projects and associations near
+ * this area sharing an interest (README "Matching"); and the small helpers
+ * the ops that read across areas share (ctl_coop.c, ctl_where.c).
  */
 #ifndef TVAERS_DAEMON_CTL_MATCH_H
 #define TVAERS_DAEMON_CTL_MATCH_H
@@ -13,10 +12,6 @@
 
 /* match {interests?: text, within?: km} -> one item per shared interest. */
 int ctl_op_match(struct ctl_req *req);
-/* networks {} -> one item per network record held. */
-int ctl_op_networks(struct ctl_req *req);
-/* boards {} -> one item: people on several boards, boards with vacancies. */
-int ctl_op_boards(struct ctl_req *req);
 
 /*
  * Finds this area's place (profile location or municipality centroid).

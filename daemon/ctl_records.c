@@ -1,6 +1,7 @@
 #include "ctl_records.h"
 #include "ctl_peers.h"
 #include "ctl_areas.h"
+#include "ctl_coop.h"
 #include "ctl_match.h"
 #include "ctl_where.h"
 
