@@ -98,6 +98,21 @@ int cmd_graph(struct cli *c, int argc, char **argv);
 int cmd_overview(struct cli *c, int argc, char **argv);
 /* cmd_search.c */
 int cmd_search(struct cli *c, int argc, char **argv);
+/* cmd_match.c */
+int cmd_match(struct cli *c, int argc, char **argv);
+int cmd_networks(struct cli *c, int argc, char **argv);
+int cmd_boards(struct cli *c, int argc, char **argv);
+
+/* where.c: the where-options of list, "--area" ... "--since" */
+#define WHERE_OPTS 5
+extern const char *const where_opts[WHERE_OPTS];
+/*
+ * Checks the text of where_opts[opt] and sets out to the value the list
+ * request carries (strings are views of text; doc holds parsed times).
+ * Returns 0, or EXIT_USAGE with the reason printed.
+ */
+int where_value(int opt, const char *text, struct tv_doc *doc,
+    struct tv_value *out);
 
 /* cmd_misc.c */
 int cmd_municipalities(struct cli *c, int argc, char **argv);

@@ -871,6 +871,20 @@ cli_opt_value(const char *cmd, int argc, char **argv, int *i, const char *name,
 	return argv[++*i];
 }
 
+/* Takes one of the where-options of list into where[]; NULL if argv[*i] is none. */
+static const char *
+where_opt(int argc, char **argv, int *i, const char *where[WHERE_OPTS],
+    int *out_rc)
+{
+	const char *v;
+
+	for (int k = 0; k < WHERE_OPTS; k++)
+		if ((v = cli_opt_value("list", argc, argv, i, where_opts[k],
+		    out_rc)) != NULL)
+			return where[k] = v;
+	return NULL;
+}
+
 /*
  * A status filter for every kind: the code that the label means in each
  * kind that has it ("skuffe" is "shelved"), if they all agree; else the
@@ -912,6 +926,7 @@ int
 cmd_list(struct cli *c, int argc, char **argv)
 {
 	const char *kind = NULL, *status = NULL, *interests = NULL, *v;
+	const char *where[WHERE_OPTS] = { 0 };
 	const struct tv_kind *k = NULL;
 	struct listing l = { .head.what = OUT_RECORDS };
 	char status_code[64];
@@ -933,6 +948,9 @@ cmd_list(struct cli *c, int argc, char **argv)
 		} else if ((v = cli_opt_value("list", argc, argv, &i,
 		    "--interests", &rc)) != NULL) {
 			interests = v;
+		} else if (rc == 0 && (v = where_opt(argc, argv, &i, where,
+		    &rc)) != NULL) {
+			continue;
 		} else if (rc != 0) {
 			return rc;
 		} else if (argv[i][0] == '-') {
@@ -966,7 +984,13 @@ cmd_list(struct cli *c, int argc, char **argv)
 		status = any_status_code(status, status_code, sizeof(status_code));
 	l.out = cli_out(c);
 	l.head.kind = k;
-	req_init(&r, 4);
+	req_init(&r, 4 + WHERE_OPTS);
+	for (int i = 0; i < WHERE_OPTS; i++)
+		if (where[i] != NULL && (rc = where_value(i, where[i], r.doc,
+		    req_put(&r, where_opts[i] + 2))) != 0) {
+			req_free(&r);
+			return rc;
+		}
 	if (kind != NULL)
 		req_str(&r, "kind", kind);
 	if (status != NULL)

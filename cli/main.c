@@ -71,7 +71,9 @@ static const struct cmd cmds[] = {
 	    "Shows one record: its reference, kind and area, every field, when it\n"
 	    "was last changed and the start of its hash. REF is `area`, a record\n"
 	    "id or its first characters, or AREA:ID.\n", true },
-	{ "list", cmd_list, "[KIND] [--interests X,Y] [--status S] [--deleted]",
+	{ "list", cmd_list, "[KIND] [--interests X,Y] [--status S] [--deleted] "
+	    "[--area A] [--municipality M] [--region R] [--near KM] "
+	    "[--since DATE]",
 	    "the records of a kind",
 	    "Lists records, of one KIND or of every kind, as a table that starts\n"
 	    "at once however many records there are; with --json, an array.\n"
@@ -80,7 +82,19 @@ static const struct cmd cmds[] = {
 	    "  --interests X,Y  only records with at least one of these interests\n"
 	    "                   (codes from `tvaers interests`, or free tags)\n"
 	    "  --status S       only records with this status (code or label)\n"
-	    "  --deleted        include tombstones (deleted records)\n", true },
+	    "  --deleted        include tombstones (deleted records)\n"
+	    "  --area A         only the records of area A (id, id prefix or name)\n"
+	    "  --municipality M only the records of areas in municipality M\n"
+	    "                   (code or name)\n"
+	    "  --region R       only those of areas in region R (e.g. Sjælland)\n"
+	    "  --near KM        only those of areas within KM kilometres of\n"
+	    "                   this area\n"
+	    "  --since DATE     only records changed at or after DATE or\n"
+	    "                   \"DATE HH:MM\" (Danish time)\n"
+	    "\n"
+	    "A record's area is the area that wrote it, and its place that\n"
+	    "area's location, or its municipality's centre if it gives none.\n",
+	    true },
 	{ "export", cmd_export,
 	    "[--out FILE] | --csv --kind KIND [--format excel|rfc4180] [--out FILE]",
 	    "every record as JSON lines, or one kind as CSV",
@@ -279,6 +293,39 @@ static const struct cmd cmds[] = {
 	    "Example:\n"
 	    "  tvaers overview --out oversigt.html && chromium oversigt.html\n",
 	    true },
+	{ "match", cmd_match, "[--interests X,Y] [--within KM]",
+	    "projects and associations nearby that share this area's interests",
+	    "Finds associations, and projects that are ideas, being planned or\n"
+	    "shelved (skuffe), in areas within KM kilometres (default 20) that\n"
+	    "share an interest with this area's associations and projects (or\n"
+	    "with --interests). Grouped by interest; within a group nearest\n"
+	    "first, then most shared interests, projects before associations.\n"
+	    "This area's own records are shown as \"here\", so that projects\n"
+	    "that could pool their efforts stand together. For each need of a\n"
+	    "project: the associations of the group that could help, and those\n"
+	    "that seek the same. Distances run between area locations (or the\n"
+	    "municipality's centre when an area gives none). See README\n"
+	    "\"Matching\" for the exact rules.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --interests X,Y  match these interests instead of this area's\n"
+	    "  --within KM      whole kilometres, 1 to 500 (default 20)\n", true },
+	{ "networks", cmd_networks, "",
+	    "cooperation networks and whether each member has confirmed",
+	    "Lists the network records held, each member with its area and\n"
+	    "municipality: confirmed when the network lists it and the member's\n"
+	    "own area has written a membership record for it; otherwise pending\n"
+	    "(afventer bekræftelse). Says whether the network crosses\n"
+	    "municipality borders.\n", true },
+	{ "boards", cmd_boards, "",
+	    "people on several boards and boards with vacant seats (local only)",
+	    "Reads this area's local role records (never sent to other areas):\n"
+	    "the people who hold a current board role (chair, vice-chair,\n"
+	    "treasurer, secretary, board member) in more than one association,\n"
+	    "and the associations with vacant seats, by their published\n"
+	    "board_vacant or by fewer current board roles than board_seats.\n"
+	    "Only the counts board_vacant and seeking on association records\n"
+	    "ever reach other areas.\n", true },
 	{ "municipalities", cmd_municipalities, "",
 	    "the municipality codes (built in; no daemon needed)",
 	    "Lists Denmark's municipalities: code, name and region. Fields of\n"

@@ -4,6 +4,9 @@
 #include "ctl_events.h"
 #include "ctl_import.h"
 #include "ctl_search.h"
+#include "ctl_coop.h"
+#include "ctl_match.h"
+#include "ctl_where.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,9 +255,19 @@ struct listing {
 	struct store_cursor cur;
 	char interests[FILTER_MAX][64];
 	size_t n_interests;
+	struct where where;
 	struct tv_w *out;
 	int err;
 };
+
+static void
+listing_free(void *state)
+{
+	struct listing *l = state;
+
+	where_free(&l->where);
+	free(l);
+}
 
 /* True if the record's body lists one of the wanted interests. */
 static bool
@@ -281,8 +294,12 @@ listing_row(void *arg, const uint8_t *raw, size_t len, bool is_local)
 	struct listing *l = arg;
 	struct tv_record r;
 
-	if (l->n_interests > 0 &&
-	    (tv_record_decode(raw, len, &r) != 0 || !has_interest(l, &r)))
+	if ((l->n_interests > 0 || where_any(&l->where)) &&
+	    tv_record_decode(raw, len, &r) != 0)
+		return 0;
+	if (l->n_interests > 0 && !has_interest(l, &r))
+		return 0;
+	if (where_any(&l->where) && !where_pass(&l->where, &r))
 		return 0;
 	l->err = put_record_item(l->out, raw, len, is_local);
 	return l->err;
@@ -371,7 +388,7 @@ start_listing(struct ctl_req *req, bool is_export)
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return TV_ENOMEM;
 	req->state = l;
-	req->state_free = free;
+	req->state_free = listing_free;
 	if (!is_export) {
 		rc = ctl_arg_str(req, "kind", false, l->kind,
 		    sizeof(l->kind));
@@ -398,6 +415,8 @@ start_listing(struct ctl_req *req, bool is_export)
 		if (rc == 0 && (rc = parse_interests(req, l, interests)) != 0)
 			return rc;
 		if (rc != 0 && rc != TV_ENOTFOUND)
+			return rc;
+		if ((rc = where_parse(req, &l->where)) != 0)
 			return rc;
 		del = tv_map_get(req->in->args, "deleted");
 		l->q.with_deleted = del && del->type == TV_BOOL && del->b;
@@ -447,6 +466,9 @@ static const struct {
 	{ "events", ctl_op_events },
 	{ "import", ctl_op_import },
 	{ "search", ctl_op_search },
+	{ "match", ctl_op_match },
+	{ "networks", ctl_op_networks },
+	{ "boards", ctl_op_boards },
 };
 
 ctl_handler_fn *

@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "attrs.h"
 #include "canon.h"
 #include "err.h"
 #include "ids.h"
@@ -75,6 +76,30 @@ static const char *const migrations[] = {
 	SEARCH_SHARD(4) SEARCH_SHARD(5) SEARCH_SHARD(6) SEARCH_SHARD(7)
 	SEARCH_SHARD(8) SEARCH_SHARD(9) SEARCH_SHARD(10) SEARCH_SHARD(11)
 	SEARCH_SHARD(12) SEARCH_SHARD(13) SEARCH_SHARD(14) SEARCH_SHARD(15),
+	/*
+	 * 5 -> 6: attributes for filters and match (daemon/attrs.c), filled
+	 * from the records already held by attrs_fill in the same transaction.
+	 * A place is NULL when the profile names neither location nor a
+	 * known municipality.
+	 */
+	"CREATE TABLE area_places ("
+	"  origin BLOB PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  municipality INTEGER NOT NULL,"	/* 0: none */
+	"  lat INTEGER,"			/* micro-degrees */
+	"  lon INTEGER"
+	") WITHOUT ROWID;"
+	"CREATE TABLE record_interests ("
+	"  interest TEXT NOT NULL,"
+	"  origin BLOB NOT NULL,"
+	"  id BLOB NOT NULL,"
+	"  PRIMARY KEY (interest, origin, id)"
+	") WITHOUT ROWID;",
+};
+
+/* C steps that run after a migration's SQL, in its transaction. */
+static int (*const migration_fill[])(sqlite3 *db) = {
+	[5] = attrs_fill,
 };
 _Static_assert(SEARCH_SHARDS == 16, "migration 4 creates 16 search shards");
 
@@ -109,7 +134,8 @@ enum stmt_id {
 };
 
 static const char *const stmt_sql[ST__COUNT] = {
-	[ST_GET_VERSION] = "SELECT ts, hash FROM records WHERE origin = ? AND id = ?",
+	[ST_GET_VERSION] = "SELECT ts, hash, raw FROM records WHERE origin = ? "
+	    "AND id = ?",
 	[ST_UPSERT] = "INSERT OR REPLACE INTO records (origin, id, kind, ts, "
 	    "hash, deleted, is_local, title, status, raw) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -157,7 +183,25 @@ struct store {
 	bool replaced;		/* this transaction superseded a version */
 	char *path;
 	sqlite3_stmt *stmt[ST__COUNT];
+	struct attrs attrs;
 };
+
+struct attrs *
+store_attrs(struct store *s)
+{
+	return &s->attrs;
+}
+
+
+/* Runs migration i's C step, if it has one; returns an SQLite result code. */
+static int
+migration_fill_run(sqlite3 *db, int i)
+{
+	const int n = (int)(sizeof(migration_fill) / sizeof(migration_fill[0]));
+
+	return i < n && migration_fill[i] != NULL ? migration_fill[i](db) :
+	    SQLITE_OK;
+}
 
 /* Maps an SQLite result code to our code space. */
 static int
@@ -175,6 +219,12 @@ sqlite_err(int rc)
 	case SQLITE_TOOBIG: return TV_ETOOBIG;
 	default: return -EIO;
 	}
+}
+
+int
+store_sqlite_err(int rc)
+{
+	return sqlite_err(rc);
 }
 
 static int
@@ -217,6 +267,7 @@ migrate(struct store *s, char *errbuf, size_t errlen)
 		    SQLITE_OK ||
 		    sqlite3_exec(s->db, migrations[version], NULL, NULL, &msg) !=
 		    SQLITE_OK ||
+		    migration_fill_run(s->db, version) != SQLITE_OK ||
 		    sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK ||
 		    sqlite3_exec(s->db, "COMMIT", NULL, NULL, &msg) !=
 		    SQLITE_OK) {
@@ -292,6 +343,12 @@ store_open(const char *path, struct store **out, char *errbuf, size_t errlen)
 		rc = sqlite_err(rc);
 		goto err_close;
 	}
+	if (attrs_prepare(s->db, &s->attrs) != SQLITE_OK) {
+		snprintf(errbuf, errlen, "%s: preparing the attribute index: %s",
+		    path, sqlite3_errmsg(s->db));
+		rc = sqlite_err(sqlite3_errcode(s->db));
+		goto err_close;
+	}
 	*out = s;
 	return 0;
 err_close:
@@ -307,6 +364,7 @@ store_close(struct store *s)
 	for (int i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
 	search_index_close(s->search);
+	attrs_finalize(&s->attrs);
 	if (s->db != NULL) {
 		sqlite3_wal_checkpoint_v2(s->db, NULL,
 		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
@@ -379,10 +437,17 @@ put_one(struct store *s, const struct tv_record *r, bool is_local)
 		const void *hash = sqlite3_column_blob(st, 1);
 		bool newer = sqlite3_column_bytes(st, 1) != TV_HASH_LEN ||
 		    tv_record_cmp(r->timestamp, r->hash, ts, hash) > 0;
-		sqlite3_reset(st);
 		/* PROTOCOL.md §4: newest wins; an equal or older version is dropped. */
-		if (!newer)
+		if (!newer) {
+			sqlite3_reset(st);
 			return 0;
+		}
+		/* Its interests are found from its bytes, not by another index. */
+		rc = attrs_forget(&s->attrs, sqlite3_column_blob(st, 2),
+		    (size_t)sqlite3_column_bytes(st, 2));
+		sqlite3_reset(st);
+		if (rc != SQLITE_OK)
+			return sqlite_err(rc);
 		s->replaced = true;
 		if ((rc = search_index_drop(s->search, r->origin, r->id)) !=
 		    SQLITE_OK)
@@ -414,6 +479,8 @@ put_one(struct store *s, const struct tv_record *r, bool is_local)
 	if (rc != SQLITE_DONE)
 		return sqlite_err(rc);
 	rc = search_index_add(s->search, r);
+	if (rc == SQLITE_OK)
+		rc = attrs_update(&s->attrs, r);
 	return rc == SQLITE_OK ? 1 : sqlite_err(rc);
 }
 
@@ -909,7 +976,9 @@ store_block(struct store *s, const uint8_t origin[static TV_PK_LEN],
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
 		rc = search_drop_origin(s, origin);
-	if (rc == SQLITE_DONE) {
+	/* The attributes first: they are found from the records' bytes. */
+	if (rc == SQLITE_DONE && (rc = attrs_purge(&s->attrs, origin)) ==
+	    SQLITE_OK) {
 		st = s->stmt[ST_BLOCK_PURGE];
 		sqlite3_bind_blob(st, 1, origin, TV_PK_LEN, SQLITE_STATIC);
 		rc = sqlite3_step(st);
@@ -997,6 +1066,25 @@ store_areas(struct store *s, store_area_cb *cb, void *arg)
 	return rc == SQLITE_DONE ? 0 : sqlite_err(rc);
 }
 
+/* Takes the attributes of the version held for key out of their index. */
+static int
+forget_attrs(struct store *s, const struct store_key *key)
+{
+	sqlite3_stmt *st = s->stmt[ST_GET_VERSION];
+	int rc;
+
+	sqlite3_bind_blob(st, 1, key->origin, TV_PK_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, key->id, TV_ID_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = attrs_forget(&s->attrs, sqlite3_column_blob(st, 2),
+		    (size_t)sqlite3_column_bytes(st, 2));
+	else if (rc == SQLITE_DONE)
+		rc = SQLITE_OK;		/* not held: nothing to forget */
+	sqlite3_reset(st);
+	return rc;
+}
+
 int
 store_delete(struct store *s, const struct store_key *keys, size_t n,
     uint64_t *out_deleted)
@@ -1012,9 +1100,10 @@ store_delete(struct store *s, const struct store_key *keys, size_t n,
 		return rc;
 	rc = SQLITE_DONE;
 	for (size_t i = 0; i < n && rc == SQLITE_DONE; i++) {
-		/* The text leaves the search index with the record. */
+		/* Its text and attributes leave the indexes with it. */
 		if (search_index_drop(s->search, keys[i].origin,
-		    keys[i].id) != SQLITE_OK) {
+		    keys[i].id) != SQLITE_OK ||
+		    forget_attrs(s, &keys[i]) != SQLITE_OK) {
 			rc = SQLITE_ERROR;
 			break;
 		}

@@ -234,7 +234,10 @@ distance_to(const struct page *p, const struct tv_rec *rec, double *out_m)
 
 	if (!p->has_loc || !tv_rec_location(p->s, rec, &lat, &lon))
 		return false;
-	*out_m = tv_geo_distance_m(p->lat, p->lon, lat, lon);
+	/* Micro-degrees fit 32 bits (±180,000,000). */
+	*out_m = tv_geo_distance_m(
+	    (struct tv_point){ (int32_t)p->lat, (int32_t)p->lon },
+	    (struct tv_point){ (int32_t)lat, (int32_t)lon });
 	return true;
 }
 

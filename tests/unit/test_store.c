@@ -9,6 +9,7 @@
 
 #include <sqlite3.h>
 
+#include "attrs.h"
 #include "canon.h"
 #include "err.h"
 #include "ids.h"
@@ -405,6 +406,188 @@ TEST(delete_outright)
 	store_close(s);
 }
 
+/* Signs kind with body {title|name: title, status?, interests} or a profile in municipality. */
+static uint8_t *
+make_attrs(const struct tv_keypair *kp, const char *kind, const uint8_t *id,
+    uint64_t ts, const char *status, const char *const *interests,
+    int municipality, struct tv_record *r)
+{
+	struct tv_w w;
+	uint8_t *body, *raw;
+	size_t body_len, len, n = 0;
+
+	while (interests && interests[n])
+		n++;
+	tv_w_init(&w, 0);
+	tv_w_map(&w, 1 + (status != NULL) + (n > 0) + (municipality > 0));
+	tv_w_cstr(&w, strcmp(kind, "project") == 0 ? "title" : "name");
+	tv_w_cstr(&w, "Ridelauget");
+	if (status != NULL) {
+		tv_w_cstr(&w, "status");
+		tv_w_cstr(&w, status);
+	}
+	if (n > 0) {
+		tv_w_cstr(&w, "interests");
+		tv_w_array(&w, (uint32_t)n);
+		for (size_t i = 0; i < n; i++)
+			tv_w_cstr(&w, interests[i]);
+	}
+	if (municipality > 0) {
+		tv_w_cstr(&w, "municipality");
+		tv_w_uint(&w, (uint64_t)municipality);
+	}
+	ASSERT_EQ(tv_w_finish(&w, &body, &body_len), 0);
+	ASSERT_EQ(tv_record_sign(kp, kind, id, ts, 0, body, body_len, &raw,
+	    &len), 0);
+	free(body);
+	ASSERT_EQ(tv_record_decode(raw, len, r), 0);
+	return raw;
+}
+
+static int
+count_record(void *arg, const uint8_t *raw, size_t len)
+{
+	(void)raw;
+	(void)len;
+	++*(int *)arg;
+	return 0;
+}
+
+static int
+interest_count(struct store *s, const char *interest,
+    const struct tv_keypair *kp)
+{
+	int n = 0;
+
+	ASSERT_EQ(attrs_interest_records(s, interest, kp->pk, count_record,
+	    &n), 0);
+	return n;
+}
+
+static int
+place_seen(void *arg, const struct attrs_place *p)
+{
+	*(struct attrs_place *)arg = *p;
+	((struct attrs_place *)arg)->name = NULL;	/* valid during the call only */
+	return 0;
+}
+
+TEST(attributes_follow_records)
+{
+	static const char *const horse_nature[] = { "heste", "natur", NULL };
+	static const char *const nature[] = { "natur", NULL };
+	static const char *const horse[] = { "heste", NULL };
+	uint8_t zero[TV_ID_LEN] = { 0 }, assoc[TV_ID_LEN] = { 1 },
+	    proj[TV_ID_LEN] = { 2 }, done[TV_ID_LEN] = { 3 };
+	uint8_t *raws[6];
+	struct attrs_place p = { 0 };
+	struct tv_keypair kp;
+	struct tv_record r;
+	char path[256], err[256];
+	uint64_t deleted;
+	sqlite3 *db;
+	struct store *s = open_fresh(path, sizeof(path));
+
+	tv_keypair_generate(&kp);
+	raws[0] = make_attrs(&kp, "area", zero, 1, NULL, NULL, 336, &r);
+	ASSERT_EQ(store_put(s, &r, false), 1);
+	raws[1] = make_attrs(&kp, "association", assoc, 1, NULL, horse_nature,
+	    0, &r);
+	ASSERT_EQ(store_put(s, &r, false), 1);
+	raws[2] = make_attrs(&kp, "project", proj, 1, "shelved", horse, 0, &r);
+	ASSERT_EQ(store_put(s, &r, false), 1);
+	/* A project that is done is not a candidate. */
+	raws[3] = make_attrs(&kp, "project", done, 1, "done", horse, 0, &r);
+	ASSERT_EQ(store_put(s, &r, false), 1);
+	ASSERT_EQ(interest_count(s, "heste", &kp), 2);
+	ASSERT_EQ(interest_count(s, "natur", &kp), 1);
+	ASSERT_EQ(attrs_places(s, place_seen, &p), 0);
+	ASSERT_EQ(p.municipality, 336);
+	ASSERT(p.has_point);
+
+	/* A new version replaces the interests; a tombstone removes them. */
+	raws[4] = make_attrs(&kp, "association", assoc, 2, NULL, nature, 0, &r);
+	ASSERT_EQ(store_put(s, &r, false), 1);
+	ASSERT_EQ(interest_count(s, "heste", &kp), 1);
+	raws[5] = make(&kp, "project", proj, 2, NULL, &(size_t){ 0 }, &r);
+	ASSERT_EQ(store_put(s, &r, false), 1);
+	ASSERT_EQ(interest_count(s, "heste", &kp), 0);
+	ASSERT_EQ(interest_count(s, "natur", &kp), 1);
+	store_close(s);
+
+	/* A store from before schema 6 gets its records indexed at open. */
+	ASSERT_EQ(sqlite3_open(path, &db), SQLITE_OK);
+	ASSERT_EQ(sqlite3_exec(db, "DROP TABLE record_interests; DROP TABLE "
+	    "area_places; PRAGMA user_version = 5", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	ASSERT_EQ(store_open(path, &s, err, sizeof(err)), 0);
+	ASSERT_EQ(interest_count(s, "natur", &kp), 1);
+	memset(&p, 0, sizeof(p));
+	ASSERT_EQ(attrs_places(s, place_seen, &p), 0);
+	ASSERT_EQ(p.municipality, 336);
+
+	/* Blocking the area drops its attributes with its records. */
+	ASSERT_EQ(store_block(s, kp.pk, 1, &deleted), 0);
+	ASSERT_EQ(interest_count(s, "natur", &kp), 0);
+	memset(&p, 0, sizeof(p));
+	ASSERT_EQ(attrs_places(s, place_seen, &p), 0);
+	ASSERT_EQ(p.municipality, 0);
+	store_close(s);
+	for (int i = 0; i < 6; i++)
+		free(raws[i]);
+}
+
+struct offered {
+	int n;
+	uint8_t hash[4][TV_HASH_LEN];
+};
+
+static int
+collect_hash(void *arg, uint64_t ts, const uint8_t *hash)
+{
+	struct offered *o = arg;
+
+	(void)ts;
+	if (o->n == 4)
+		return 1;	/* more than there are records */
+	memcpy(o->hash[o->n++], hash, TV_HASH_LEN);
+	return 0;
+}
+
+TEST(local_kinds_are_never_offered)
+{
+	uint8_t ids[3][TV_ID_LEN] = { { 1 }, { 2 }, { 3 } };
+	uint8_t hashes[3][TV_HASH_LEN];
+	struct offered seen = { 0 };
+	static const char *const kinds[] = { "role", "contact", "association" };
+	uint8_t *raws[3], *got;
+	struct tv_keypair kp;
+	struct tv_record r;
+	char path[256];
+	size_t len;
+	struct store *s = open_fresh(path, sizeof(path));
+
+	tv_keypair_generate(&kp);
+	/* Even when stored as if public (is_local false), the kind decides. */
+	for (int i = 0; i < 3; i++) {
+		raws[i] = make(&kp, kinds[i], ids[i], 1, "Jens Jensen", &len, &r);
+		memcpy(hashes[i], r.hash, TV_HASH_LEN);
+		ASSERT_EQ(store_put(s, &r, false), 1);
+	}
+	ASSERT_EQ(store_sync_items(s, collect_hash, &seen), 0);
+	ASSERT_EQ(seen.n, 1);
+	ASSERT_MEM_EQ(seen.hash[0], hashes[2], TV_HASH_LEN);
+	ASSERT_EQ(store_get_by_hash(s, hashes[0], &got, &len), TV_ENOTFOUND);
+	ASSERT_EQ(store_get_by_hash(s, hashes[1], &got, &len), TV_ENOTFOUND);
+	ASSERT_EQ(store_get_by_hash(s, hashes[2], &got, &len), 0);
+	free(got);
+	store_close(s);
+	for (int i = 0; i < 3; i++)
+		free(raws[i]);
+}
+
 TEST_MAIN(newest_wins, equal_timestamps_order_by_hash, resolve_prefixes,
     list_pages_in_order, reopen_keeps_everything, refuses_newer_schema,
-    replicated_batches_and_blocks, delete_outright)
+    replicated_batches_and_blocks, delete_outright,
+    attributes_follow_records, local_kinds_are_never_offered)

@@ -127,22 +127,30 @@ text_of(struct tv_buf *b)
 
 /* ---- geo --------------------------------------------------------------- */
 
+/* The distance in metres between two points given in micro-degrees. */
+static double
+dist(int32_t lat1, int32_t lon1, int32_t lat2, int32_t lon2)
+{
+	return tv_geo_distance_m((struct tv_point){ lat1, lon1 },
+	    (struct tv_point){ lat2, lon2 });
+}
+
 TEST(distance_one_degree_of_latitude)
 {
 	/* R·π/180 on the mean sphere. */
-	double m = tv_geo_distance_m(55000000, 12000000, 56000000, 12000000);
+	double m = dist(55000000, 12000000, 56000000, 12000000);
 
 	ASSERT(m > 111194.0 && m < 111196.0);
-	ASSERT(tv_geo_distance_m(55000000, 12000000, 55000000, 12000000) == 0);
-	ASSERT(tv_geo_distance_m(56000000, 12000000, 55000000, 12000000) == m);
+	ASSERT(dist(55000000, 12000000, 55000000, 12000000) == 0);
+	ASSERT(dist(56000000, 12000000, 55000000, 12000000) == m);
 }
 
 TEST(distance_across_denmark)
 {
 	/* Corners of the accepted box (PROTOCOL.md §6.2): about 666.5 km. */
-	double m = tv_geo_distance_m(54000000, 7500000, 58000000, 15500000);
+	double m = dist(54000000, 7500000, 58000000, 15500000);
 	/* East-west at 55° N: one degree of longitude is cos(55°) of one of latitude. */
-	double e = tv_geo_distance_m(55000000, 12000000, 55000000, 13000000);
+	double e = dist(55000000, 12000000, 55000000, 13000000);
 
 	ASSERT(m > 666000.0 && m < 667000.0);
 	ASSERT(e > 63770.0 && e < 63790.0);
@@ -589,7 +597,7 @@ TEST(overview_radius_limit)
 	struct tv_buf b;
 	struct tv_keypair kp;
 	struct tv_overview_opts o = { .area = kp.pk, .now = NOW, .lang = "da" };
-	double d = tv_geo_distance_m(55300000, 12350000, 55350000, 12230000);
+	double d = dist(55300000, 12350000, 55350000, 12230000);
 
 	tv_recset_init(&s);
 	village(&s);
