@@ -29,7 +29,8 @@ holds() { # HOME REF
 }
 lacks() { ! holds "$@"; }
 in_files() { # HOME TEXT: true if TEXT is anywhere in the database files
-	cat "$1"/tvaers.db* 2>/dev/null | grep -qaF -- "$2"
+	# No pipe: under pipefail a grep -q that stops early fails the cat.
+	grep -qsaF -- "$2" "$1"/tvaers.db*
 }
 wait_until 20 holds "$B" "$E_OLD" || fail "the event did not reach B"
 wait_until 20 holds "$B" "$E_NEW" || fail "the new event did not reach B"
