@@ -77,6 +77,12 @@ area_resolve(struct area *a, const char *text,
 			return 0;
 		}
 	}
+	/* A whole area id alone names that area's profile (PROTOCOL.md §5.4). */
+	if (colon == NULL && strlen(text) == TV_AREA_TEXT_LEN &&
+	    tv_b32_decode(text, TV_AREA_TEXT_LEN, out_origin, TV_PK_LEN) == 0) {
+		memset(out_id, 0, TV_ID_LEN);
+		return 0;
+	}
 	if (!tv_is_id_prefix(id_part, TV_ID_TEXT_LEN))
 		goto malformed;
 	rc = store_resolve(a->store, area_prefix, id_part, out_origin, out_id);

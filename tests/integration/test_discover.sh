@@ -36,6 +36,9 @@ profile() { # HOME AREA: that area's profile as HOME holds it (fields)
 lists_peer() { # HOME AREA PEER: AREA's profile at HOME lists PEER
 	profile "$1" "$2" | jq -e --arg p "$3" '(.peers // []) | any(. == $p or startswith($p))' >/dev/null
 }
+# A whole area id alone names that area's profile, as AREA: does.
+tv "$A" --json show "$id_a" | jq -e --arg a "$id_a" '.area == $a and .kind == "area"' >/dev/null ||
+	fail "show AREA did not show the profile"
 # B and C dial A: their profiles name A, A's names both.
 wait_until 30 lists_peer "$A" "$id_b" "$id_a" || { profile "$A" "$id_b" >&2; cat "$B/daemon.log" >&2; fail "B's profile at A does not list A"; }
 wait_until 30 lists_peer "$A" "$id_c" "$id_a" || fail "C's profile at A does not list A"
