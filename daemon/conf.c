@@ -432,37 +432,49 @@ int_resolve(const struct conf_option *o, const char *text,
 	return 0;
 }
 
+/*
+ * Checks a comma-separated list of at most max addresses; host names only
+ * if names. Returns 0, or -1 with the reason in why.
+ */
+static int
+addr_list_check(const char *text, bool names, int max, const char *example,
+    char *why, size_t whylen)
+{
+	struct tv_invite_addr a;
+	const char *p = text, *item;
+	size_t n;
+	int count = 0;
+
+	while (tv_list_next(&p, &item, &n)) {
+		if (n == 0)
+			continue;
+		if (tv_invite_addr_parse(item, n, &a) != 0 ||
+		    (!names && a.family == TV_INVITE_DNS)) {
+			snprintf(why, whylen, "'%.*s' is not %s, e.g. %s", (int)n,
+			    item, names ? "HOST:PORT" : "an address to listen "
+			    "on: write IP:PORT", example);
+			return -1;
+		}
+		if (++count > max) {
+			snprintf(why, whylen, "at most %d addresses", max);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Checks "ADDR:PORT,..." (IP literals, v6 in brackets); "none" is fine. */
 static int
 listen_resolve(const struct conf_option *o, const char *text,
     const char **out_code, long *out_int, char *why, size_t whylen)
 {
-	struct tv_invite_addr a;
-	const char *p = text, *item;
-	size_t n, count = 0;
-
 	(void)o;
 	(void)out_code;
 	(void)out_int;
 	if (strcasecmp(text, "none") == 0)
 		return 0;
-	while (tv_list_next(&p, &item, &n)) {
-		if (n == 0)
-			continue;
-		if (tv_invite_addr_parse(item, n, &a) != 0 ||
-		    a.family == TV_INVITE_DNS) {
-			snprintf(why, whylen, "'%.*s' is not an address to listen "
-			    "on: write IP:PORT, e.g. 0.0.0.0:7340 or [::]:7340",
-			    (int)n, item);
-			return -1;
-		}
-		if (++count > CONF_LISTEN_MAX) {
-			snprintf(why, whylen, "at most %d listen addresses",
-			    CONF_LISTEN_MAX);
-			return -1;
-		}
-	}
-	return 0;
+	return addr_list_check(text, false, CONF_LISTEN_MAX,
+	    "0.0.0.0:7340 or [::]:7340", why, whylen);
 }
 
 /* Checks "auto", "none" or "HOST:PORT,..." (host names allowed). */
@@ -470,31 +482,13 @@ static int
 advertise_resolve(const struct conf_option *o, const char *text,
     const char **out_code, long *out_int, char *why, size_t whylen)
 {
-	struct tv_invite_addr a;
-	const char *p = text, *item;
-	size_t n, count = 0;
-
 	(void)o;
 	(void)out_code;
 	(void)out_int;
 	if (strcasecmp(text, "none") == 0 || strcasecmp(text, "auto") == 0)
 		return 0;
-	while (tv_list_next(&p, &item, &n)) {
-		if (n == 0)
-			continue;
-		if (tv_invite_addr_parse(item, n, &a) != 0) {
-			snprintf(why, whylen, "'%.*s' is not HOST:PORT, e.g. "
-			    "hal.example.dk:7340 or 192.0.2.1:7340", (int)n,
-			    item);
-			return -1;
-		}
-		if (++count > CONF_ADVERTISE_MAX) {
-			snprintf(why, whylen, "at most %d addresses",
-			    CONF_ADVERTISE_MAX);
-			return -1;
-		}
-	}
-	return 0;
+	return addr_list_check(text, true, CONF_ADVERTISE_MAX,
+	    "hal.example.dk:7340 or 192.0.2.1:7340", why, whylen);
 }
 
 static int

@@ -2,7 +2,7 @@
 # Sync between linked daemons over loopback (PROTOCOL.md §10-§12), each
 # figure printed beside what it compares with:
 #  1. initial sync of N records (~300-byte bodies) from A to an empty B,
-#     beside the machine's bound (decode + Ed25519 verify + batched SQLite
+#     beside the machine's bound (decode + Ed25519 verify + batched store
 #     insert of the same records, on one thread and with two verifiers);
 #  2. reconnect with nothing changed, then with 1,000 differences;
 #  3. one new record through a chain of five daemons, per hop;
@@ -81,7 +81,7 @@ printf 'bench sync: (setup) %d associations made at A in %.1f s: signed records 
 	"$N" "$fill_s" "$rec_bytes"
 printf 'bench sync: initial sync A->B of %d records: %.2f s, %.0f records/s (from join to B holding all)\n' \
 	"$N" "$(calc "$t1 - $t0")" "$rate"
-printf 'bench sync:   bound, same records decode+verify+insert (txn 1000, WAL, sync=NORMAL): one thread %s records/s, two verify threads %s records/s\n' \
+printf 'bench sync:   bound, same records decode+verify+store_put_replicated (the daemon store with all its indexes, txn 1000): one thread %s records/s, two verify threads %s records/s\n' \
 	"$one" "$two"
 printf 'bench sync:   sync reaches %.0f%% of the two-thread bound (target >= 80%%), %.0f%% of the one-thread bound\n' \
 	"$(calc "100 * $rate / $two")" "$(calc "100 * $rate / $one")"

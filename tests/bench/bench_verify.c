@@ -1,10 +1,11 @@
 /*
  * The machine's bound for receiving records (bench_sync.sh): reads the raw
  * records of a `tvaers export` (JSON lines with "raw": hex), then decodes,
- * verifies (Ed25519) and inserts them into a fresh SQLite file shaped like
- * the daemon's records table (WAL, synchronous=NORMAL, transactions of
- * 1,000 records): once with everything on one thread, and once with decode
- * and verify on two worker threads feeding the inserting thread.
+ * verifies (Ed25519) and stores them in a fresh store of the daemon's own
+ * (store_put_replicated: WAL, synchronous=NORMAL, every index the daemon
+ * keeps, transactions of 1,000 records): once with everything on one
+ * thread, and once with decode and verify on two worker threads feeding
+ * the storing thread.
  *
  *	bench_verify EXPORT.jsonl DIR
  *
@@ -17,11 +18,10 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "canon.h"
 #include "record.h"
 #include "sign.h"
+#include "store.h"
 
 #define TXN 1000
 
@@ -97,93 +97,48 @@ check(struct item *it)
 		atomic_fetch_add(&bad, 1);
 }
 
+/* The daemon's own store, so the bound pays what receiving pays: the
+ * records table, its indexes, the search index and the attributes. */
 struct db {
-	sqlite3 *db;
-	sqlite3_stmt *get, *put;
+	struct store *st;
+	struct tv_record recs[TXN];
 };
-
-static void
-db_exec(struct db *d, const char *sql)
-{
-	char *err = NULL;
-	if (sqlite3_exec(d->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		fprintf(stderr, "bench_verify: %s: %s\n", sql, err);
-		exit(1);
-	}
-}
 
 static void
 db_open(struct db *d, const char *path)
 {
+	char err[512];
+	char wal[4200];
+
 	remove(path);
-	if (sqlite3_open(path, &d->db) != SQLITE_OK)
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	remove(wal);
+	if (store_open(path, &d->st, err, sizeof(err)) != 0) {
+		fprintf(stderr, "bench_verify: %s\n", err);
 		exit(1);
-	db_exec(d, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-	    "CREATE TABLE records (origin BLOB NOT NULL, id BLOB NOT NULL,"
-	    " kind TEXT NOT NULL, ts INTEGER NOT NULL, hash BLOB NOT NULL,"
-	    " deleted INTEGER NOT NULL, is_local INTEGER NOT NULL,"
-	    " title TEXT NOT NULL, status TEXT, raw BLOB NOT NULL,"
-	    " PRIMARY KEY (origin, id)) WITHOUT ROWID;"
-	    "CREATE INDEX records_by_kind ON records (kind, title, origin, id);"
-	    "CREATE INDEX records_by_id ON records (id);"
-	    "CREATE INDEX records_by_hash ON records (hash);");
-	sqlite3_prepare_v2(d->db, "SELECT ts, hash FROM records WHERE "
-	    "origin = ? AND id = ?", -1, &d->get, NULL);
-	sqlite3_prepare_v2(d->db, "INSERT OR REPLACE INTO records (origin, id,"
-	    " kind, ts, hash, deleted, is_local, title, status, raw) VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &d->put, NULL);
+	}
 }
 
 static void
 db_close(struct db *d)
 {
-	sqlite3_finalize(d->get);
-	sqlite3_finalize(d->put);
-	sqlite3_close(d->db);
+	store_close(d->st);
 }
 
-/* What the store does per received record: look up, take the title, insert. */
-static void
-db_put(struct db *d, const struct tv_record *r)
-{
-	struct tv_doc *doc = NULL;
-	const struct tv_value *body = NULL, *v;
-	char title[1024] = "";
-
-	sqlite3_bind_blob(d->get, 1, r->origin, TV_PK_LEN, SQLITE_STATIC);
-	sqlite3_bind_blob(d->get, 2, r->id, TV_ID_LEN, SQLITE_STATIC);
-	(void)sqlite3_step(d->get);
-	sqlite3_reset(d->get);
-	if (r->body_len > 0 && tv_decode(r->body, r->body_len, &doc, &body) == 0 &&
-	    (v = tv_map_get(body, "name")) != NULL && v->type == TV_STR)
-		snprintf(title, sizeof(title), "%.*s", (int)v->len, v->bytes);
-	tv_doc_free(doc);
-	sqlite3_bind_blob(d->put, 1, r->origin, TV_PK_LEN, SQLITE_STATIC);
-	sqlite3_bind_blob(d->put, 2, r->id, TV_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_text(d->put, 3, r->kind, (int)r->kind_len, SQLITE_STATIC);
-	sqlite3_bind_int64(d->put, 4, (sqlite3_int64)r->timestamp);
-	sqlite3_bind_blob(d->put, 5, r->hash, TV_HASH_LEN, SQLITE_STATIC);
-	sqlite3_bind_int(d->put, 6, tv_record_is_deleted(r));
-	sqlite3_bind_int(d->put, 7, 0);
-	sqlite3_bind_text(d->put, 8, title, -1, SQLITE_STATIC);
-	sqlite3_bind_null(d->put, 9);
-	sqlite3_bind_blob(d->put, 10, r->raw, (int)r->raw_len, SQLITE_STATIC);
-	if (sqlite3_step(d->put) != SQLITE_DONE) {
-		fprintf(stderr, "bench_verify: insert: %s\n", sqlite3_errmsg(d->db));
-		exit(1);
-	}
-	sqlite3_reset(d->put);
-}
-
+/* One replicated batch, as sync.c stores a RECORDS message's records. */
 static void
 insert_chunk(struct db *d, size_t c)
 {
 	size_t lo = c * TXN, hi = lo + TXN > n_items ? n_items : lo + TXN;
+	size_t stored;
 
-	db_exec(d, "BEGIN");
 	for (size_t i = lo; i < hi; i++)
-		db_put(d, &items[i].r);
-	db_exec(d, "COMMIT");
+		d->recs[i - lo] = items[i].r;
+	if (store_put_replicated(d->st, d->recs, hi - lo, NULL, &stored) != 0) {
+		fprintf(stderr, "bench_verify: cannot store: %s\n",
+		    store_errmsg(d->st));
+		exit(1);
+	}
 }
 
 static double
