@@ -22,7 +22,7 @@
 #define SYNC_QUEUE_MAX 131072u	/* hashes queued per link (4 MiB) */
 #define SYNC_WQUEUE_LOW (1u << 20) /* fill RECORDS while less is queued */
 #define SYNC_BAD_MAX 16u	/* refused records before the link is cut */
-#define SYNC_INTAKE_MAX 4u	/* RECORDS being checked before reading stops */
+#define SYNC_INTAKE_MAX 16u	/* RECORDS being checked before reading stops */
 
 struct tvaersd;
 
