@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dkfmt.h"
 #include "err.h"
 #include "ids.h"
 #include "kinds_data.h"
@@ -814,104 +815,6 @@ sub_schema(const struct tv_field *f, size_t *out_n)
 
 /* ---- Dates and Copenhagen time ----------------------------------------- */
 
-static bool
-is_leap(int64_t y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int
-month_days(int64_t y, int m)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-
-	return m == 2 && is_leap(y) ? 29 : days[m - 1];
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-static int64_t
-floor_div(int64_t a, int64_t b)
-{
-	return a / b - (a % b != 0 && (a < 0) != (b < 0));
-}
-
-/* Seconds UTC of 01:00 UTC on the last Sunday of a month (EU summer time rule). */
-static int64_t
-last_sunday_0100(int64_t y, int m)
-{
-	int64_t day = days_from_civil(y, m, month_days(y, m));
-	int64_t wd = ((day + 4) % 7 + 7) % 7;	/* 0 = Sunday; 1970-01-01 was a Thursday */
-	return (day - wd) * 86400 + 3600;
-}
-
-/*
- * True if Denmark keeps summer time (CEST, UTC+2) at t seconds UTC: from
- * 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of
- * October (EU rule since 1996). proto has no time zone database.
- */
-static bool
-is_summer(int64_t t)
-{
-	int64_t y;
-	int m, d;
-
-	civil_from_days(floor_div(t, 86400), &y, &m, &d);
-	return t >= last_sunday_0100(y, 3) && t < last_sunday_0100(y, 10);
-}
-
-/*
- * Turns a Copenhagen wall-clock time (given as seconds as if it were UTC)
- * into seconds UTC. In the autumn hour that happens twice the first (summer
- * time) is taken; the spring hour that never happens is an error (false).
- */
-static bool
-local_to_utc(int64_t local, int64_t *out)
-{
-	int64_t summer = local - 7200, winter = local - 3600;
-
-	if (is_summer(summer)) {
-		*out = summer;
-		return true;
-	}
-	if (!is_summer(winter)) {
-		*out = winter;
-		return true;
-	}
-	return false;
-}
-
-static int64_t
-utc_to_local(int64_t t)
-{
-	return t + (is_summer(t) ? 7200 : 3600);
-}
-
 /* Reads exactly n digits; returns -1 if any is not a digit. */
 static int64_t
 digits(const char *s, size_t n)
@@ -935,7 +838,8 @@ wire_date(const uint8_t *s, size_t len, int64_t *y, int *m, int *d)
 	if (len != 10 || p[4] != '-' || p[7] != '-')
 		return false;
 	int64_t yy = digits(p, 4), mm = digits(p + 5, 2), dd = digits(p + 8, 2);
-	if (yy < 0 || mm < 1 || mm > 12 || dd < 1 || dd > month_days(yy, (int)mm))
+	if (yy < 0 || mm < 1 || mm > 12 || dd < 1 ||
+	    dd > tv_month_days(yy, (int)mm))
 		return false;
 	*y = yy;
 	*m = (int)mm;
@@ -983,7 +887,7 @@ read_date(const char *s, size_t len, int64_t *y, int *m, int *d)
 	} else {
 		return 0;
 	}
-	if (*m < 1 || *m > 12 || *d < 1 || *d > month_days(*y, *m))
+	if (*m < 1 || *m > 12 || *d < 1 || *d > tv_month_days(*y, *m))
 		return 0;
 	return i;
 }
@@ -1874,12 +1778,12 @@ read_time(const char *s, size_t len, int64_t *out, char date[11])
 	}
 	if (hh > 23 || mm > 59 || ss > 59)
 		return TIME_BAD;
-	v = days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss;
+	v = tv_days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss;
 	if (utc) {
 		*out = v;
 		return TIME_OK;
 	}
-	return local_to_utc(v, out) ? TIME_OK : TIME_GAP;
+	return tv_cph_to_utc(v, out) ? TIME_OK : TIME_GAP;
 }
 
 /* Reads a reference "<area>:<id>", "<area>:" or "<area>" (an area profile). */
@@ -2493,25 +2397,6 @@ finish(struct fmt *o)
 	return o->len;
 }
 
-/* Writes an integer with a thousands separator ("180.000" or "180,000"). */
-static void
-put_grouped(struct fmt *o, int64_t v, char sep)
-{
-	char digits_[32], buf[48];
-	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	size_t n = (size_t)snprintf(digits_, sizeof(digits_), "%llu",
-	    (unsigned long long)a), k = 0;
-
-	if (v < 0)
-		buf[k++] = '-';
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0 && (n - i) % 3 == 0)
-			buf[k++] = sep;
-		buf[k++] = digits_[i];
-	}
-	put(o, buf, k);
-}
-
 static const char *
 enum_label(const struct tv_enum_value *e, size_t n, const struct tv_value *v,
     bool da)
@@ -2537,10 +2422,21 @@ put_enum(struct fmt *o, const struct tv_enum_value *e, size_t n,
 }
 
 static void
+put_int(struct fmt *o, int64_t v, bool da)
+{
+	char buf[48];
+
+	tv_fmt_int(v, da ? TV_LANG_DA : TV_LANG_EN, buf, sizeof(buf));
+	puts_(o, buf);
+}
+
+static void
 put_money(struct fmt *o, int64_t v, bool da)
 {
-	put_grouped(o, v, da ? '.' : ',');
-	puts_(o, " kr.");
+	char buf[48];
+
+	tv_fmt_money(v, da ? TV_LANG_DA : TV_LANG_EN, buf, sizeof(buf));
+	puts_(o, buf);
 }
 
 /* Writes any value without a schema: text as is, numbers, lists joined. */
@@ -2603,24 +2499,38 @@ put_ref(struct fmt *o, const struct tv_value *v)
 	}
 }
 
+/* A wire date "YYYY-MM-DD" as people write it, flags as for tv_fmt_date. */
 static void
-put_time(struct fmt *o, const struct tv_value *v)
+put_date(struct fmt *o, const struct tv_value *v, bool da, unsigned flags)
 {
-	int64_t t = 0, y;
+	char buf[64];
+	int64_t y;
 	int m, d;
 
+	if (!wire_date(v->bytes, v->len, &y, &m, &d)) {
+		put(o, v->bytes, v->len);
+		return;
+	}
+	tv_fmt_date(y, m, d, da ? TV_LANG_DA : TV_LANG_EN, flags, buf,
+	    sizeof(buf));
+	puts_(o, buf);
+}
+
+/* "lør. 8. nov. 2025 kl. 19.30" in Copenhagen time; all day: "lør. 8. nov. 2025". */
+static void
+put_time(struct fmt *o, const struct tv_value *v, bool da)
+{
+	char buf[64];
+	int64_t t = 0;
+
 	if (v->type == TV_STR) {
-		put(o, v->bytes, v->len);	/* all day: the date as given */
+		put_date(o, v, da, TV_FMT_LONG);
 		return;
 	}
 	value_int(v, &t);
-	t = utc_to_local(t);
-	int64_t day = floor_div(t, 86400), sec = t - day * 86400;
-	civil_from_days(day, &y, &m, &d);
-	putf(o, "%04lld-%02d-%02d %02lld:%02lld", (long long)y, m, d,
-	    (long long)(sec / 3600), (long long)(sec / 60 % 60));
-	if (sec % 60 != 0)
-		putf(o, ":%02lld", (long long)(sec % 60));
+	tv_fmt_time(t, da ? TV_LANG_DA : TV_LANG_EN, TV_FMT_LONG |
+	    (t % 60 != 0 ? TV_FMT_SECONDS : 0), buf, sizeof(buf));
+	puts_(o, buf);
 }
 
 static void
@@ -2667,7 +2577,7 @@ put_funding(struct fmt *o, const struct tv_value *it, bool da)
 	}
 	if (date != NULL && date->type == TV_STR) {
 		puts_(o, sep);
-		put(o, date->bytes, date->len);
+		put_date(o, date, da, TV_FMT_YEAR);
 	}
 	puts_(o, ")");
 }
@@ -2692,7 +2602,7 @@ put_consent(struct fmt *o, const struct tv_value *v, bool da)
 		puts_(o, da ? "intet" : "nothing");
 	if (g != NULL && g->type == TV_STR) {
 		puts_(o, da ? ", givet " : ", given ");
-		put(o, g->bytes, g->len);
+		put_date(o, g, da, TV_FMT_YEAR);
 	}
 	if (s != NULL && s->type == TV_STR) {
 		puts_(o, " (");
@@ -2719,7 +2629,7 @@ put_field(struct fmt *o, const struct tv_field *f, const struct tv_value *v,
 		else if (is_money(f))
 			put_money(o, x, da);
 		else if (f->max > 9999)	/* counts, not years or postcodes */
-			put_grouped(o, x, da ? '.' : ',');
+			put_int(o, x, da);
 		else
 			putf(o, "%lld", (long long)x);
 		return;
@@ -2772,7 +2682,7 @@ put_field(struct fmt *o, const struct tv_field *f, const struct tv_value *v,
 		putf(o, "%s, %s", lat, lon);
 		return;
 	case TV_F_TIME:
-		put_time(o, v);
+		put_time(o, v, da);
 		return;
 	case TV_F_NEEDS:
 		for (uint32_t i = 0; i < v->len; i++) {
@@ -2798,10 +2708,12 @@ put_field(struct fmt *o, const struct tv_field *f, const struct tv_value *v,
 	case TV_F_CONSENT:
 		put_consent(o, v, da);
 		return;
+	case TV_F_DATE:
+		put_date(o, v, da, TV_FMT_YEAR);
+		return;
 	case TV_F_TEXT:
 	case TV_F_BOOL:
 	case TV_F_CVR:
-	case TV_F_DATE:
 	case TV_F_INT_LIST:
 	case TV_F_TEXT_LIST:
 		put_plain(o, v, da);
