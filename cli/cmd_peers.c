@@ -27,13 +27,13 @@ one_arg(struct tv_value *map, struct tv_value kv[2], const char *key,
 }
 
 static const struct out_cell peer_cols[] = {
-	{ .label = "ADDRESS", .width = 22 },
-	{ .label = "STATE", .width = 10 },
-	{ .label = "AREA", .width = 14 },
-	{ .label = "NAME", .width = 20 },
-	{ .label = "RECV", .width = 8 },
-	{ .label = "DUP", .width = 8 },
-	{ .label = "LAST ERROR" },
+	{ .label = N_("ADDRESS"), .width = 22 },
+	{ .label = N_("STATE"), .width = 10 },
+	{ .label = N_("AREA"), .width = 14 },
+	{ .label = N_("NAME"), .width = 20 },
+	{ .label = N_("RECV"), .width = 8 },
+	{ .label = N_("DUP"), .width = 8 },
+	{ .label = N_("LAST ERROR") },
 };
 
 static int
@@ -52,8 +52,8 @@ peer_row(struct cli *c, void *arg, const struct tv_value *item)
 
 	(void)arg;
 	if (item->type != TV_MAP) {
-		cli_err("tvaersd sent a peer tvaers cannot read. Are tvaers "
-		    "and tvaersd the same version?");
+		cli_err(_("tvaersd sent a peer tvaers cannot read. Are tvaers "
+		    "and tvaersd the same version?"));
 		return EXIT_REFUSED;
 	}
 	memset(cells, 0, sizeof(cells));
@@ -99,7 +99,7 @@ cmd_peers(struct cli *c, int argc, char **argv)
 		else if (addr == NULL && argv[i][0] != '-')
 			addr = argv[i];
 		else
-			return cli_usage_err("peers", "unexpected argument '%s'",
+			return cli_usage_err("peers", _("unexpected argument '%s'"),
 			    argv[i]);
 	}
 	if (sub == NULL) {
@@ -109,17 +109,17 @@ cmd_peers(struct cli *c, int argc, char **argv)
 		return rc;
 	}
 	if (strcmp(sub, "add") != 0 && strcmp(sub, "rm") != 0)
-		return cli_usage_err("peers", "unknown subcommand '%s' (add or "
-		    "rm)", sub);
+		return cli_usage_err("peers", _("unknown subcommand '%s' (add or "
+		    "rm)"), sub);
 	if (addr == NULL)
-		return cli_usage_err("peers", "%s needs an address HOST:PORT",
+		return cli_usage_err("peers", _("%s needs an address HOST:PORT"),
 		    sub);
 	one_arg(&map, kv, "addr", addr);
 	rc = cli_call(c, strcmp(sub, "add") == 0 ? "peers_add" : "peers_rm",
 	    &map, done_msg, NULL);
 	if (rc == 0 && !c->is_json)
-		printf("%s %s\n", strcmp(sub, "add") == 0 ? "added" : "removed",
-		    addr);
+		printf(strcmp(sub, "add") == 0 ? _("added %s\n") :
+		    _("removed %s\n"), addr);
 	else if (rc == 0) {
 		/* jansson escapes what the user typed. */
 		json_t *o = json_pack("{s:s, s:b}", "addr", addr, "ok", 1);
@@ -149,8 +149,8 @@ invite_item(struct cli *c, void *arg, const struct tv_value *item)
 
 	(void)arg;
 	if (code == NULL || code->type != TV_STR) {
-		cli_err("tvaersd sent an invite tvaers cannot read. Are "
-		    "tvaers and tvaersd the same version?");
+		cli_err(_("tvaersd sent an invite tvaers cannot read. Are "
+		    "tvaers and tvaersd the same version?"));
 		return EXIT_REFUSED;
 	}
 	cli_out(c)->detail(&it);
@@ -174,11 +174,11 @@ cmd_invite(struct cli *c, int argc, char **argv)
 		else if (strcmp(argv[i], "--days") == 0 && i + 1 < argc) {
 			days = strtol(argv[++i], &end, 10);
 			if (*end != 0 || days < 1 || days > 365)
-				return cli_usage_err("invite", "--days takes a "
-				    "whole number from 1 to 365");
+				return cli_usage_err("invite", _("--days takes a "
+				    "whole number from 1 to 365"));
 		} else
-			return cli_usage_err("invite", "unexpected argument "
-			    "'%s'", argv[i]);
+			return cli_usage_err("invite", _("unexpected argument "
+			    "'%s'"), argv[i]);
 	}
 	memset(kv, 0, sizeof(kv));
 	/* Keys in canonical order: "addr" before "expires_days". */
@@ -212,15 +212,15 @@ cmd_join(struct cli *c, int argc, char **argv)
 		else if (code == NULL && argv[i][0] != '-')
 			code = argv[i];
 		else
-			return cli_usage_err("join", "unexpected argument '%s'",
+			return cli_usage_err("join", _("unexpected argument '%s'"),
 			    argv[i]);
 	}
 	if (code == NULL)
-		return cli_usage_err("join", "give the invite code");
+		return cli_usage_err("join", _("give the invite code"));
 	one_arg(&map, kv, "code", code);
 	rc = cli_call(c, "join", &map, done_msg, NULL);
 	if (rc == 0)
-		printf(c->is_json ? "{\"joined\": true}\n" :
-		    "joined; see `tvaers peers`\n");
+		fputs(c->is_json ? "{\"joined\": true}\n" :
+		    _("joined; see `tvaers peers`\n"), stdout);
 	return rc;
 }
