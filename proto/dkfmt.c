@@ -77,11 +77,20 @@ last_sunday_0100(int64_t y, int m)
 	return (day - (weekday(day) + 1) % 7) * 86400 + 3600;
 }
 
+static bool
+is_in_range(int64_t utc)
+{
+	return utc >= TV_TIME_MIN && utc <= TV_TIME_MAX;
+}
+
 bool
 tv_cph_is_summer(int64_t utc)
 {
 	int64_t y;
 	int m, d;
+
+	if (!is_in_range(utc))
+		return false;
 
 	tv_civil_from_days(tv_floor_div(utc, 86400), &y, &m, &d);
 	return utc >= last_sunday_0100(y, 3) && utc < last_sunday_0100(y, 10);
@@ -90,14 +99,20 @@ tv_cph_is_summer(int64_t utc)
 int64_t
 tv_cph_from_utc(int64_t utc)
 {
+	if (!is_in_range(utc))
+		return utc;
 	return utc + (tv_cph_is_summer(utc) ? 7200 : 3600);
 }
 
 bool
 tv_cph_to_utc(int64_t local, int64_t *out_utc)
 {
-	int64_t summer = local - 7200, winter = local - 3600;
+	int64_t summer, winter;
 
+	if (!is_in_range(local))
+		return false;
+	summer = local - 7200;
+	winter = local - 3600;
 	if (tv_cph_is_summer(summer)) {
 		*out_utc = summer;
 		return true;
@@ -171,12 +186,14 @@ put_date(struct buf *b, int64_t y, int m, int d, enum tv_lang lang,
     unsigned flags)
 {
 	bool da = lang == TV_LANG_DA;
-	int wd = weekday(tv_days_from_civil(y, m, d));
+	int wd;
 
-	if (m < 1 || m > 12) {
+	if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 ||
+	    d > tv_month_days(y, m)) {
 		bputf(b, "?");
 		return;
 	}
+	wd = weekday(tv_days_from_civil(y, m, d));
 	if (flags & TV_FMT_NUMERIC) {
 		if (da)
 			bputf(b, "%02d-%02d-%04lld", d, m, (long long)y);
@@ -207,12 +224,20 @@ tv_fmt_time(int64_t utc, enum tv_lang lang, unsigned flags, char *out,
     size_t outlen)
 {
 	struct buf b = { .out = out, .cap = outlen };
-	int64_t local = tv_cph_from_utc(utc), day = tv_floor_div(local, 86400);
-	int64_t sec = local - day * 86400, y;
-	int m, d, hh = (int)(sec / 3600), mm = (int)(sec / 60 % 60);
-	int ss = (int)(sec % 60);
+	int64_t local = tv_cph_from_utc(utc), day, sec, y;
 	bool da = lang == TV_LANG_DA, is_numeric = flags & TV_FMT_NUMERIC;
+	int m, d, hh, mm, ss;
 
+	/* Copenhagen is ahead of UTC: the last UTC hour of 9999 is in 10000. */
+	if (!is_in_range(utc) || local > TV_TIME_MAX) {
+		bputf(&b, "?");
+		return bdone(&b);
+	}
+	day = tv_floor_div(local, 86400);
+	sec = local - day * 86400;
+	hh = (int)(sec / 3600);
+	mm = (int)(sec / 60 % 60);
+	ss = (int)(sec % 60);
 	tv_civil_from_days(day, &y, &m, &d);
 	put_date(&b, y, m, d, lang, flags);
 	/* Danes write "kl. 9.30" (no leading zero) and "09.30" in tables. */

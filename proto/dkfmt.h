@@ -26,9 +26,16 @@ enum tv_lang {
 #define TV_FMT_NUMERIC 0x8u	/* "08-11-2025 19.30" / "2025-11-08 19:30", for tables */
 #define TV_FMT_LONG (TV_FMT_WEEKDAY | TV_FMT_YEAR)
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (m 1..12, d 1..31). */
+/*
+ * Times and years outside 0001-01-01 .. 9999-12-31 UTC are formatted as "?"
+ * and have no summer time; nothing here overflows for any int64_t.
+ */
+#define TV_TIME_MIN (-62135596800LL)	/* 0001-01-01T00:00:00Z */
+#define TV_TIME_MAX 253402300799LL	/* 9999-12-31T23:59:59Z */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (|y| < 10^9, m 1..12). */
 int64_t tv_days_from_civil(int64_t y, int m, int d);
-/* The date of a day number (the inverse of tv_days_from_civil). */
+/* The date of a day number (|days| < 10^11; the inverse of tv_days_from_civil). */
 void tv_civil_from_days(int64_t days, int64_t *out_y, int *out_m, int *out_d);
 /* Days in month m (1..12) of year y. */
 int tv_month_days(int64_t y, int m);

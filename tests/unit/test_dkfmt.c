@@ -273,6 +273,34 @@ TEST(danish_letters_and_folding)
 	ASSERT_EQ(tv_da_collate("ab", 1, "ac", 1), 0);
 }
 
+TEST(times_at_the_limits)
+{
+	int64_t out;
+
+	ASSERT_STR_EQ(when(TV_TIME_MIN, TV_LANG_DA, TV_FMT_NUMERIC),
+	    "01-01-0001 01.00");
+	ASSERT_STR_EQ(when(TV_TIME_MIN - 1, TV_LANG_DA, TV_FMT_LONG), "?");
+	ASSERT_STR_EQ(when(TV_TIME_MAX - 3600, TV_LANG_EN, TV_FMT_LONG),
+	    "Fri 31 Dec 9999, 23:59");
+	ASSERT_STR_EQ(when(TV_TIME_MAX, TV_LANG_EN, TV_FMT_LONG), "?");
+	ASSERT_STR_EQ(when(INT64_MAX, TV_LANG_DA, TV_FMT_LONG), "?");
+	ASSERT_STR_EQ(when(INT64_MIN, TV_LANG_DA, TV_FMT_LONG), "?");
+	ASSERT(!tv_cph_is_summer(INT64_MAX) && !tv_cph_is_summer(INT64_MIN));
+	ASSERT_EQ(tv_cph_from_utc(INT64_MAX), INT64_MAX);
+	ASSERT(!tv_cph_to_utc(INT64_MIN, &out));
+	ASSERT(!tv_cph_to_utc(INT64_MAX, &out));
+
+	char buf[32];
+	tv_fmt_date(10000, 1, 1, TV_LANG_DA, TV_FMT_LONG, buf, sizeof(buf));
+	ASSERT_STR_EQ(buf, "?");
+	tv_fmt_date(2025, 2, 29, TV_LANG_DA, TV_FMT_LONG, buf, sizeof(buf));
+	ASSERT_STR_EQ(buf, "?");
+	tv_fmt_date(INT64_MIN, 1, 1, TV_LANG_EN, TV_FMT_LONG, buf, sizeof(buf));
+	ASSERT_STR_EQ(buf, "?");
+	tv_fmt_date(9999, 12, 31, TV_LANG_EN, TV_FMT_LONG, buf, sizeof(buf));
+	ASSERT_STR_EQ(buf, "Fri 31 Dec 9999");
+}
+
 TEST(sortkey_bounds)
 {
 	uint8_t key[16];
@@ -289,4 +317,4 @@ TEST(sortkey_bounds)
 TEST_MAIN(calendar_round_trip, summer_time_spring, summer_time_autumn,
     summer_time_other_years, dates_danish_and_english,
     formatters_cut_like_snprintf, numbers, danish_order_of_place_names,
-    danish_letters_and_folding, sortkey_bounds)
+    danish_letters_and_folding, times_at_the_limits, sortkey_bounds)
