@@ -74,8 +74,9 @@ static const struct cmd cmds[] = {
 	{ "list", cmd_list, "[KIND] [--interests X,Y] [--status S] [--deleted]",
 	    N_("the records of a kind"),
 	    N_("Lists records, of one KIND or of every kind, as a table in Danish\n"
-	    "alphabetical order (Æ, Ø, Å after Z; Aa as Å); with --json, an\n"
-	    "array in tvaersd's order (by kind, then by the bytes of the title).\n"
+	    "alphabetical order (Æ, Ø, Å after Z; Aa as Å) when a kind has at\n"
+	    "most 2,000 records, else in tvaersd's order (by kind, then by the\n"
+	    "bytes of the title), which --json always keeps.\n"
 	    "\n"
 	    "Options:\n"
 	    "  --interests X,Y  only records with at least one of these interests\n"

@@ -24,6 +24,7 @@ struct rowsort {
 	struct row *rows;
 	size_t n, cap, seq;
 	char group[TV_KIND_MAX + 1];
+	bool is_streaming;	/* a group was too long: no more sorting */
 };
 
 struct rowsort *
@@ -66,12 +67,14 @@ row_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-int
-rowsort_flush(struct rowsort *rs, rowsort_cb *cb, void *arg)
+/* Hands the held rows to cb, sorted or in arrival order, and forgets them. */
+static int
+emit(struct rowsort *rs, bool is_sorted, rowsort_cb *cb, void *arg)
 {
 	int rc = 0;
 
-	qsort(rs->rows, rs->n, sizeof(rs->rows[0]), row_cmp);
+	if (is_sorted)
+		qsort(rs->rows, rs->n, sizeof(rs->rows[0]), row_cmp);
 	for (size_t i = 0; i < rs->n && rc == 0; i++) {
 		const struct tv_value *item;
 		struct tv_doc *doc;
@@ -88,6 +91,18 @@ rowsort_flush(struct rowsort *rs, rowsort_cb *cb, void *arg)
 }
 
 int
+rowsort_flush(struct rowsort *rs, rowsort_cb *cb, void *arg)
+{
+	return emit(rs, true, cb, arg);
+}
+
+bool
+rowsort_is_streaming(const struct rowsort *rs)
+{
+	return rs->is_streaming;
+}
+
+int
 rowsort_add(struct rowsort *rs, const char *group, const char *text,
     size_t text_len, const struct tv_value *item, rowsort_cb *cb, void *arg)
 {
@@ -95,9 +110,18 @@ rowsort_add(struct rowsort *rs, const char *group, const char *text,
 	struct tv_w w;
 	int rc;
 
+	if (rs->is_streaming)
+		return cb(arg, item);
 	if (rs->n > 0 && strcmp(rs->group, group) != 0 &&
 	    (rc = rowsort_flush(rs, cb, arg)) != 0)
 		return rc;
+	if (rs->n == ROWSORT_MAX) {
+		/* Too many to wait for: the listing streams in tvaersd's order. */
+		rs->is_streaming = true;
+		if ((rc = emit(rs, false, cb, arg)) != 0)
+			return rc;
+		return cb(arg, item);
+	}
 	snprintf(rs->group, sizeof(rs->group), "%s", group);
 	if (rs->n == rs->cap) {
 		rs->cap = rs->cap ? 2 * rs->cap : 64;
