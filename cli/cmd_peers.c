@@ -36,6 +36,27 @@ static const struct out_cell peer_cols[] = {
 	{ .label = N_("LAST ERROR") },
 };
 
+/* A link's state for people; a state this tvaers does not know, as it is. */
+static const char *
+state_text(const struct tv_value *v)
+{
+	static char other[32];
+
+	if (tv_str_eq(v, "connected"))
+		return C_("peer state", "connected");
+	if (tv_str_eq(v, "connecting"))
+		return C_("peer state", "connecting");
+	if (tv_str_eq(v, "backoff"))
+		return C_("peer state", "backoff");
+	if (tv_str_eq(v, "inbound"))
+		return C_("peer state", "inbound");
+	if (v == NULL || v->type != TV_STR)
+		return "-";
+	snprintf(other, sizeof(other), "%.*s", (int)v->len,
+	    (const char *)v->bytes);
+	return other;
+}
+
 static int
 peer_row(struct cli *c, void *arg, const struct tv_value *item)
 {
@@ -46,9 +67,10 @@ peer_row(struct cli *c, void *arg, const struct tv_value *item)
 	    "last_seen", "bytes_in", "bytes_out", "records_bad",
 	    "records_out" };
 	enum { N_KEYS = 7, N_JSON = 7 };
-	struct out_cell cells[N_KEYS + N_JSON];
-	struct out_item it = { .cells = cells, .n_cells = N_KEYS + N_JSON };
+	struct out_cell cells[N_KEYS + 1 + N_JSON];
+	struct out_item it = { .cells = cells, .n_cells = N_KEYS + 1 + N_JSON };
 	const struct tv_value *v;
+	size_t n = 0;
 
 	(void)arg;
 	if (item->type != TV_MAP) {
@@ -59,13 +81,21 @@ peer_row(struct cli *c, void *arg, const struct tv_value *item)
 	memset(cells, 0, sizeof(cells));
 	for (size_t i = 0; i < N_KEYS; i++) {
 		v = tv_map_get(item, keys[i]);
-		cells[i] = (struct out_cell){ .key = keys[i], .width = widths[i],
+		cells[n++] = (struct out_cell){ .key = keys[i],
+		    .width = widths[i],
 		    .type = v && v->type != TV_NIL ? OUT_VALUE : OUT_NULL,
 		    .v = v };
+		if (i != 1)
+			continue;
+		/* The state: its code for scripts, a word for people. */
+		cells[n - 1].flags = OUT_JSON_ONLY;
+		cells[n++] = (struct out_cell){ .key = "state_text",
+		    .width = widths[i], .type = OUT_STR,
+		    .s = state_text(v), .flags = OUT_TEXT_ONLY };
 	}
 	for (size_t i = 0; i < N_JSON; i++) {
 		v = tv_map_get(item, json_keys[i]);
-		cells[N_KEYS + i] = (struct out_cell){ .key = json_keys[i],
+		cells[n++] = (struct out_cell){ .key = json_keys[i],
 		    .type = v && v->type != TV_NIL ? OUT_VALUE : OUT_NULL,
 		    .v = v, .flags = OUT_JSON_ONLY };
 	}

@@ -98,6 +98,18 @@ diff <(awk '/^  [a-z]/ { print $1 }' "$TEST_TMP/help.en") \
 tv "$H" --lang da list --help >"$TEST_TMP/help"
 assert_contains "$TEST_TMP/help" "alfabetisk orden (Æ, Ø, Å efter Z; Aa som Å)"
 
+# A peer's state: a Danish word for people, the code for scripts (port 9 on
+# loopback refuses, so the link is connecting or waiting to retry).
+tv "$H" peers add 127.0.0.1:9 >/dev/null
+tv "$H" --lang da peers >"$TEST_TMP/peers"
+assert_contains "$TEST_TMP/peers" "TILSTAND"
+grep -Eq '127\.0\.0\.1:9 +(forbinder|venter) ' "$TEST_TMP/peers" ||
+	fail "no Danish peer state: $(cat "$TEST_TMP/peers")"
+tv "$H" --lang da --json peers |
+	jq -e '.[0].state == "connecting" or .[0].state == "backoff"' >/dev/null ||
+	fail "--json peers lost the state code"
+tv "$H" peers rm 127.0.0.1:9 >/dev/null
+
 # The catalogue is found through TVAERS_LOCALEDIR first: none there, English.
 TVAERS_LOCALEDIR=$TEST_TMP/none tv "$H" --lang da show "$proj" >"$TEST_TMP/show"
 assert_contains "$TEST_TMP/show" "record kind:"
