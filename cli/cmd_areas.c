@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "out.h"
+#include "rowsort.h"
 
 static const struct tv_value *
 get(const struct tv_value *item, const char *key)
@@ -145,6 +146,24 @@ area_row(struct cli *c, void *arg, const struct tv_value *item)
 	return 0;
 }
 
+static int
+area_emit(void *arg, const struct tv_value *item)
+{
+	return area_row(arg, NULL, item);
+}
+
+/* People see the areas by name in Danish order; scripts in tvaersd's. */
+static int
+area_hold(struct cli *c, void *arg, const struct tv_value *item)
+{
+	const struct tv_value *name = item->type == TV_MAP ?
+	    get(item, "name") : NULL;
+	bool has_name = name != NULL && name->type == TV_STR;
+
+	return rowsort_add(arg, "areas", has_name ? (const char *)name->bytes :
+	    "", has_name ? name->len : 0, item, area_emit, c);
+}
+
 int
 cmd_areas(struct cli *c, int argc, char **argv)
 {
@@ -160,7 +179,15 @@ cmd_areas(struct cli *c, int argc, char **argv)
 			    argv[i]);
 	}
 	cli_out(c)->head(&h);
-	rc = cli_call(c, "areas", NULL, area_row, NULL);
+	if (c->is_json) {
+		rc = cli_call(c, "areas", NULL, area_row, NULL);
+	} else {
+		struct rowsort *rs = rowsort_new();
+		rc = cli_call(c, "areas", NULL, area_hold, rs);
+		if (rc == 0)
+			rc = rowsort_flush(rs, area_emit, c);
+		rowsort_free(rs);
+	}
 	cli_out(c)->tail();
 	return rc;
 }
