@@ -31,9 +31,8 @@ struct rowsort *rowsort_new(void);
 void rowsort_free(struct rowsort *rs);
 /*
  * Holds a copy of item, in group (a kind name, or one name for a whole
- * listing), to be sorted by the UTF-8
- * text (copied). If group differs from the held rows' group, those are
- * flushed to cb first. The row that would be number ROWSORT_MAX + 1 of a
+ * listing), to be sorted by the UTF-8 text (copied). If group differs from
+ * the held rows' group, those are flushed to cb first. The row that would be number ROWSORT_MAX + 1 of a
  * group hands on the held rows in arrival order, then itself; from then on
  * every row goes straight to cb. Returns 0 or the first non-zero result
  * of cb.
