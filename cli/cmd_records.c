@@ -240,6 +240,13 @@ status_item(struct cli *c, void *arg, const struct tv_value *item)
 			people->s = text[k];
 		} else if (strcmp(status_keys[k].key, "peers_known") == 0) {
 			n--;	/* shown on the peers line */
+		} else if ((strstr(status_keys[k].key, "records") != NULL ||
+		    strcmp(status_keys[k].key, "tombstones") == 0) &&
+		    value_int(v, &i)) {
+			/* Counts grouped as people write them: "1.250". */
+			tv_fmt_int(i, i18n_lang(), text[k], sizeof(text[k]));
+			people->type = OUT_STR;
+			people->s = text[k];
 		} else if (strcmp(status_keys[k].key, "db_bytes") == 0 &&
 		    value_int(v, &i)) {
 			human_bytes(i, text[k], sizeof(text[k]));

@@ -18,6 +18,11 @@ tv "$H" list association >"$TEST_TMP/list"
 awk 'NR > 1 { print $2 }' "$TEST_TMP/list" | tail -n 1 | grep -qx "Zoo" ||
 	fail "Zoo is not last of 2,000"
 
+# Counts in status are grouped as people write them.
+tv "$H" --lang da status | grep -Eq '^poster: +2\.000$' ||
+	fail "status does not say 2.000 poster: $(tv "$H" --lang da status)"
+tv "$H" status | grep -Eq '^records: +2,000$' || fail "status: not 2,000 records"
+
 tv "$H" add association --name "Ærø" >/dev/null
 tv "$H" list association >"$TEST_TMP/list"
 [ "$(wc -l <"$TEST_TMP/list")" -eq 2002 ] || fail "not 2,001 rows and a head"
