@@ -7,6 +7,7 @@
 
 #include <limits.h>
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -51,23 +52,36 @@ env_wants_danish(void)
 /*
  * The catalogue: $TVAERS_LOCALEDIR; the build tree's for a tvaers run from
  * its build directory (so tests never see an older installed catalogue);
- * else the installation's.
+ * PREFIX/share/locale beside PREFIX/bin/tvaers, wherever it was installed
+ * (cmake --install --prefix may differ from the configured prefix); else
+ * the configured installation's.
  */
 static const char *
 find_localedir(void)
 {
-	static char exe[PATH_MAX];
+	static const char mo[] = "/da/LC_MESSAGES/" I18N_DOMAIN ".mo";
+	static char exe[PATH_MAX], dir[PATH_MAX + 32];
 	const char *env = getenv("TVAERS_LOCALEDIR");
 	size_t n = strlen(TVAERS_BUILD_DIR);
 	ssize_t len;
+	char *slash, path[sizeof(dir) + sizeof(mo)];
 
 	if (env != NULL && *env)
 		return env;
-	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0 && len > 0 && (size_t)len > n &&
-	    strncmp(exe, TVAERS_BUILD_DIR, n) == 0 && exe[n] == '/' &&
-	    strchr(exe + n + 1, '/') == NULL)
+	if ((len = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+		return TVAERS_LOCALEDIR;
+	exe[len] = 0;
+	if (n > 0 && (size_t)len > n && strncmp(exe, TVAERS_BUILD_DIR, n) == 0 &&
+	    exe[n] == '/' && strchr(exe + n + 1, '/') == NULL)
 		return TVAERS_BUILD_DIR "/locale";
+	/* .../bin/tvaers -> .../share/locale */
+	if ((slash = strrchr(exe, '/')) != NULL) {
+		*slash = 0;
+		snprintf(dir, sizeof(dir), "%s/../share/locale", exe);
+		snprintf(path, sizeof(path), "%s%s", dir, mo);
+		if (access(path, R_OK) == 0)
+			return dir;
+	}
 	return TVAERS_LOCALEDIR;
 }
 

@@ -114,4 +114,13 @@ tv "$H" peers rm 127.0.0.1:9 >/dev/null
 TVAERS_LOCALEDIR=$TEST_TMP/none tv "$H" --lang da show "$proj" >"$TEST_TMP/show"
 assert_contains "$TEST_TMP/show" "record kind:"
 
+# Installed anywhere: PREFIX/bin/tvaers finds PREFIX/share/locale.
+P=$TEST_TMP/prefix
+mkdir -p "$P/bin" "$P/share/locale/da/LC_MESSAGES"
+cp "$TVAERS" "$P/bin/tvaers"
+cp "$(dirname "$TVAERS")/locale/da/LC_MESSAGES/tvaers.mo" \
+	"$P/share/locale/da/LC_MESSAGES/"
+TVAERS_HOME=$H "$P/bin/tvaers" --lang da show "$proj" >"$TEST_TMP/show"
+assert_contains "$TEST_TMP/show" "posttype:"
+
 echo "ok"
