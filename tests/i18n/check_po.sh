@@ -37,6 +37,20 @@ then fill in each empty msgstr (and remove "#, fuzzy" once checked).
 MSG
 fi
 
+# Messages that were never marked cannot be missed above: an error whose
+# format is a bare literal, or a command whose summary is not N_("...").
+unmarked=$(cd "$src" && { grep -nE 'cli_err\("[^"]*[a-z]{2}|cli_usage_err\([^,()]+, *"[^"]*[a-z]{2}' cli/*.c;
+	awk '/^\t\{ "[a-z_]+", cmd_[a-z_]+,/ { row = FNR; next }
+	    row && FNR == row + 1 && $0 !~ /^\t    N_\(/ {
+		print FILENAME ":" FNR ": command summary not marked N_()" }
+	    { row = 0 }' cli/main.c; } || true)
+if [ -n "$unmarked" ]; then
+	echo "FAIL: user-visible text not marked for translation (wrap it in" \
+		"_() or N_()):" >&2
+	echo "$unmarked" >&2
+	status=1
+fi
+
 if ! msgfmt --check -o /dev/null "$src/po/da.po"; then
 	echo "FAIL: msgfmt --check refuses po/da.po (see above)" >&2
 	status=1
