@@ -40,8 +40,10 @@ fi
 # Messages that were never marked cannot be missed above: an error whose
 # format is a bare literal, or a command whose summary is not N_("...").
 unmarked=$(cd "$src" && { grep -nE 'cli_err\("[^"]*[a-z]{2}|cli_usage_err\([^,()]+, *"[^"]*[a-z]{2}' cli/*.c;
-	awk '/^\t\{ "[a-z_]+", cmd_[a-z_]+,/ { row = FNR; next }
-	    row && FNR == row + 1 && $0 !~ /^\t    N_\(/ {
+	# The summary follows the usage, which may run over several lines.
+	awk '/^\t\{ "[a-z_]+", cmd_[a-z_]+,/ { row = 1; usage_done = /",$/; next }
+	    row && !usage_done { usage_done = /",$/; next }
+	    row && $0 !~ /^\t    N_\(/ {
 		print FILENAME ":" FNR ": command summary not marked N_()" }
 	    { row = 0 }' cli/main.c; } || true)
 if [ -n "$unmarked" ]; then
