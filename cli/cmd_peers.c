@@ -50,6 +50,8 @@ state_text(const struct tv_value *v)
 		return C_("peer state", "backoff");
 	if (tv_str_eq(v, "inbound"))
 		return C_("peer state", "inbound");
+	if (tv_str_eq(v, "gone"))
+		return C_("peer state", "gone");
 	if (v == NULL || v->type != TV_STR)
 		return "-";
 	snprintf(other, sizeof(other), "%.*s", (int)v->len,

@@ -161,31 +161,30 @@ value_int(const struct tv_value *v, int64_t *out)
 	return false;
 }
 
-/* "reconciling with 1 peer now, last done 2026-11-29 07:01:02" */
+/*
+ * "reconciling with 1 peer now; last done 2026-11-29 07:01:02", in
+ * Copenhagen time as every time tvaers shows.
+ */
 static void
 sync_text(const struct tv_value *item, int64_t running, char *out,
     size_t outlen)
 {
 	char when[64] = "";
 	int64_t last = 0;
-	struct tm tm;
-	time_t t;
 
 	(void)value_int(tv_map_get(item, "last_reconciled"), &last);
-	t = (time_t)last;
-	if (last > 0 && localtime_r(&t, &tm) != NULL)
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	if (last > 0)
+		tv_fmt_time(last, i18n_lang(), TV_FMT_NUMERIC | TV_FMT_SECONDS,
+		    when, sizeof(when));
 	if (running > 0)
-		snprintf(out, outlen, out_tr("reconciling with %" PRId64
-		    " peer(s) now; last done %s", "afstemmer med %" PRId64
-		    " peer(s) nu; sidst færdig %s"), running,
-		    when[0] ? when : "-");
+		snprintf(out, outlen, ngettext("reconciling with %" PRId64
+		    " peer now; last done %s", "reconciling with %" PRId64
+		    " peers now; last done %s", (unsigned long)running),
+		    running, when[0] ? when : "-");
 	else if (when[0])
-		snprintf(out, outlen, out_tr("idle; last reconciled %s",
-		    "i ro; sidst afstemt %s"), when);
+		snprintf(out, outlen, _("idle; last reconciled %s"), when);
 	else
-		snprintf(out, outlen, "%s", out_tr("idle; not reconciled yet",
-		    "i ro; ikke afstemt endnu"));
+		snprintf(out, outlen, "%s", _("idle; not reconciled yet"));
 }
 
 /* The status keys people see, in this order, and their labels; any others follow. */
@@ -282,11 +281,12 @@ status_item(struct cli *c, void *arg, const struct tv_value *item)
 		} else if (strcmp(status_keys[k].key, "records_received") == 0 &&
 		    value_int(v, &i)) {
 			int64_t sent = 0;
+			char got[32], gave[32];
 			(void)value_int(tv_map_get(item, "records_sent"), &sent);
-			snprintf(text[k], sizeof(text[k]), out_tr("%" PRId64
-			    " records received, %" PRId64 " sent since start",
-			    "%" PRId64 " poster modtaget, %" PRId64 " sendt "
-			    "siden start"), i, sent);
+			tv_fmt_int(i, i18n_lang(), got, sizeof(got));
+			tv_fmt_int(sent, i18n_lang(), gave, sizeof(gave));
+			snprintf(text[k], sizeof(text[k]), _("%s records "
+			    "received, %s sent since start"), got, gave);
 			people->type = OUT_STR;
 			people->s = text[k];
 		} else if ((strstr(status_keys[k].key, "records") != NULL ||

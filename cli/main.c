@@ -188,10 +188,11 @@ static const struct cmd cmds[] = {
 	{ "peers", cmd_peers, "[add ADDR | rm ADDR]",
 	    N_("the daemons this one links to, or add or remove one"),
 	    N_("Without arguments, lists known peers and inbound links: address,\n"
-	    "state (connected, connecting, backoff, inbound), area, name and the\n"
-	    "last error. `peers add HOST:PORT` remembers a peer and dials it;\n"
-	    "`peers rm HOST:PORT` forgets it and closes its link. Peers listen\n"
-	    "on port 7340 by default.\n"), true },
+	    "state (connected, connecting, backoff, inbound, or gone: an inbound\n"
+	    "link that ended, with its totals), area, name and the last error.\n"
+	    "`peers add HOST:PORT` remembers a peer and dials it; `peers rm\n"
+	    "HOST:PORT` forgets it and closes its link. Peers listen on port\n"
+	    "7340 by default.\n"), true },
 	{ "invite", cmd_invite, "[--address HOST:PORT] [--days N]",
 	    N_("an invite code for another area to join this federation"),
 	    N_("Prints a code that carries this federation's key (a secret: give\n"

@@ -17,6 +17,7 @@ LC_ALL=C.UTF-8 xgettext --from-code=UTF-8 --language=C --add-location=file \
 	--flag=_:1:pass-c-format --flag=C_:2:pass-c-format \
 	--flag=ngettext:1:pass-c-format --flag=ngettext:2:pass-c-format \
 	--flag=cli_err:1:c-format --flag=cli_usage_err:2:c-format \
+	--flag=local_error:4:c-format \
 	-o "$out.tmp" cli/*.c 2>"$out.err" || { cat "$out.err" >&2; exit 1; }
 grep -v 'non-ASCII\|This will cause problems\|different from yours\|Consider using a pure ASCII\|^                  ' "$out.err" >&2 || true
 rm -f "$out.err"

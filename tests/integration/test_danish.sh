@@ -111,6 +111,34 @@ tv "$H" --lang da --json peers |
 	fail "--json peers lost the state code"
 tv "$H" peers rm 127.0.0.1:9 >/dev/null
 
+# The commands of main's later branches speak Danish too.
+tv "$H" --lang da events --from 2036-11-01 >"$TEST_TMP/events"
+assert_contains "$TEST_TMP/events" "DATO"
+assert_contains "$TEST_TMP/events" "08-11-2036"
+assert_contains "$TEST_TMP/events" "19.30"
+tv "$H" events --from 2036-11-01 >"$TEST_TMP/events"
+assert_contains "$TEST_TMP/events" "2036-11-08"
+assert_contains "$TEST_TMP/events" "19:30"
+tv "$H" --lang da status >"$TEST_TMP/status"
+grep -Eq '^synkronisering: +i ro; ikke afstemt endnu' "$TEST_TMP/status" ||
+	fail "no Danish sync line: $(cat "$TEST_TMP/status")"
+assert_contains "$TEST_TMP/status" "poster modtaget, 0 sendt siden start"
+tv "$H" --lang da search zzzyyyxxx >"$TEST_TMP/search"
+assert_contains "$TEST_TMP/search" "Intet fundet."
+tv "$H" --lang da search Ridesti >"$TEST_TMP/search"
+assert_contains "$TEST_TMP/search" "TITEL"
+tv "$H" --lang da networks >"$TEST_TMP/networks"
+assert_contains "$TEST_TMP/networks" "Ingen kendte netværk."
+expect_fail 2 tv "$H" --lang da list --region Atlantis
+assert_contains "$TEST_TMP/stderr" "ingen region 'Atlantis'; regionerne er"
+expect_fail 2 tv "$H" --lang da events --to 2000-01-01
+assert_contains "$TEST_TMP/stderr" "--to ligger før --from"
+tv "$H" --lang da template --kind forening >/dev/null
+expect_fail 2 tv "$H" --lang da template --kind area
+assert_contains "$TEST_TMP/stderr" "CSV-filer rummer foreninger, projekter eller arrangementer"
+tv "$H" --lang da match --help >"$TEST_TMP/help"
+assert_contains "$TEST_TMP/help" "Finder foreninger og projekter"
+
 # The catalogue is found through TVAERS_LOCALEDIR first: none there, English.
 TVAERS_LOCALEDIR=$TEST_TMP/none tv "$H" --lang da show "$proj" >"$TEST_TMP/show"
 assert_contains "$TEST_TMP/show" "record kind:"
