@@ -586,6 +586,7 @@ TEST(overview_sections_and_escaping)
 	ASSERT_CONTAINS(h, "<html lang=\"en\">");
 	ASSERT_CONTAINS(h, "Associations by interest");
 	ASSERT_CONTAINS(h, "9.4 km from here");
+	ASSERT_CONTAINS(h, "Printed Tue 2 Oct 2096, 09:06</div>");
 	ASSERT_CONTAINS(h, "shelved");
 	tv_buf_free(&b);
 	tv_recset_free(&s);
