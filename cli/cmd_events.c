@@ -330,7 +330,8 @@ write_ical(const struct tv_buf *b, const char *path, size_t n, bool is_json)
 	free(tmp);
 	/* The calendar is for other programs; say where it went. */
 	if (!is_json)
-		printf(_("wrote %zu events to %s\n"), n, path);
+		printf(ngettext("wrote %zu event to %s\n",
+		    "wrote %zu events to %s\n", n), n, path);
 	return cli_flush();
 }
 
