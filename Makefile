@@ -9,7 +9,8 @@ PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
 BUILD_DEPS = gcc libc6-dev pkg-config cmake make libuv1-dev libsodium-dev \
-	libmsgpack-dev libsqlite3-dev libinih-dev libutf8proc-dev libjansson-dev
+	libmsgpack-dev libsqlite3-dev libinih-dev libutf8proc-dev libjansson-dev \
+	gettext
 TEST_DEPS  = jq procps sqlite3 bc python3-icalendar graphviz python3-html5lib tidy chromium
 FUZZ_DEPS  = clang libclang-rt-14-dev
 

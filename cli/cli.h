@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "canon.h"
+#include "i18n.h"
 
 #define PROG_NAME "tvaers"
 

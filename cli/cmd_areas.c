@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "out.h"
+#include "rowsort.h"
 
 static const struct tv_value *
 get(const struct tv_value *item, const char *key)
@@ -32,31 +33,40 @@ text_of(const struct tv_value *v, char *out, size_t outlen)
 static void
 when_text(int64_t unix_s, char *out, size_t outlen)
 {
-	time_t t = (time_t)unix_s;
-	struct tm tm;
-
-	if (unix_s <= 0 || localtime_r(&t, &tm) == NULL)
+	if (unix_s <= 0)
 		snprintf(out, outlen, "-");
 	else
-		strftime(out, outlen, "%Y-%m-%d %H:%M:%S", &tm);
+		tv_fmt_time(unix_s, i18n_lang(), TV_FMT_NUMERIC |
+		    TV_FMT_SECONDS, out, outlen);
+}
+
+/* The link column for people; JSON keeps the English code. */
+static const char *
+link_text(const char *link)
+{
+	if (strcmp(link, "own") == 0)
+		return C_("link", "own");
+	if (strcmp(link, "direct") == 0)
+		return C_("link", "direct");
+	return C_("link", "relayed");
 }
 
 static int
 bad_item(void)
 {
-	cli_err("tvaersd sent an item tvaers cannot read. Are tvaers and "
-	    "tvaersd the same version?");
+	cli_err(_("tvaersd sent an item tvaers cannot read. Are tvaers and "
+	    "tvaersd the same version?"));
 	return EXIT_REFUSED;
 }
 
 static const struct out_cell area_cols[] = {
-	{ .label = "AREA", .width = 10 },
-	{ .label = "NAME", .width = 24 },
-	{ .label = "MUNICIPALITY", .width = 18 },
-	{ .label = "RECORDS", .width = 8 },
-	{ .label = "LAST UPDATE", .width = 20 },
-	{ .label = "LINK", .width = 8 },
-	{ .label = "BLOCKED" },
+	{ .label = N_("AREA"), .width = 10 },
+	{ .label = N_("NAME"), .width = 24 },
+	{ .label = N_("MUNICIPALITY"), .width = 18 },
+	{ .label = N_("RECORDS"), .width = 8 },
+	{ .label = N_("LAST UPDATE"), .width = 20 },
+	{ .label = N_("LINK"), .width = 8 },
+	{ .label = N_("BLOCKED") },
 };
 
 static int
@@ -104,7 +114,10 @@ area_row(struct cli *c, void *arg, const struct tv_value *item)
 			{ .key = "last_update_text", .type = OUT_STR,
 			    .s = when, .width = 20, .flags = OUT_TEXT_ONLY },
 			{ .key = "link", .type = OUT_STR, .s = link,
-			    .width = 8 },
+			    .flags = OUT_JSON_ONLY },
+			{ .key = "link_text", .type = OUT_STR,
+			    .s = link_text(link), .width = 8,
+			    .flags = OUT_TEXT_ONLY },
 			{ .key = "blocked", .type = OUT_BOOL, .b = blocked &&
 			    blocked->type == TV_BOOL && blocked->b },
 			{ .key = "own", .type = OUT_BOOL, .b = own &&
@@ -133,6 +146,24 @@ area_row(struct cli *c, void *arg, const struct tv_value *item)
 	return 0;
 }
 
+static int
+area_emit(void *arg, const struct tv_value *item)
+{
+	return area_row(arg, NULL, item);
+}
+
+/* People see the areas by name in Danish order; scripts in tvaersd's. */
+static int
+area_hold(struct cli *c, void *arg, const struct tv_value *item)
+{
+	const struct tv_value *name = item->type == TV_MAP ?
+	    get(item, "name") : NULL;
+	bool has_name = name != NULL && name->type == TV_STR;
+
+	return rowsort_add(arg, "areas", has_name ? (const char *)name->bytes :
+	    "", has_name ? name->len : 0, item, area_emit, c);
+}
+
 int
 cmd_areas(struct cli *c, int argc, char **argv)
 {
@@ -144,11 +175,19 @@ cmd_areas(struct cli *c, int argc, char **argv)
 		if (strcmp(argv[i], "--json") == 0)
 			c->is_json = true;
 		else
-			return cli_usage_err("areas", "unexpected argument '%s'",
+			return cli_usage_err("areas", _("unexpected argument '%s'"),
 			    argv[i]);
 	}
 	cli_out(c)->head(&h);
-	rc = cli_call(c, "areas", NULL, area_row, NULL);
+	if (c->is_json) {
+		rc = cli_call(c, "areas", NULL, area_row, NULL);
+	} else {
+		struct rowsort *rs = rowsort_new();
+		rc = cli_call(c, "areas", NULL, area_hold, rs);
+		if (rc == 0)
+			rc = rowsort_flush(rs, area_emit, c);
+		rowsort_free(rs);
+	}
 	cli_out(c)->tail();
 	return rc;
 }
@@ -176,12 +215,12 @@ block_cmd(struct cli *c, int argc, char **argv, const char *op)
 		else if (area == NULL && argv[i][0] != '-')
 			area = argv[i];
 		else
-			return cli_usage_err(op, "unexpected argument '%s'",
+			return cli_usage_err(op, _("unexpected argument '%s'"),
 			    argv[i]);
 	}
 	if (area == NULL)
-		return cli_usage_err(op, "give the area: its id, a prefix of "
-		    "it, or its name (see `tvaers areas`)");
+		return cli_usage_err(op, _("give the area: its id, a prefix of "
+		    "it, or its name (see `tvaers areas`)"));
 	memset(&map, 0, sizeof(map));
 	memset(kv, 0, sizeof(kv));
 	tv_set_str(&kv[0], "area", 4);
@@ -218,10 +257,10 @@ cmd_unblock(struct cli *c, int argc, char **argv)
 }
 
 static const struct out_cell log_cols[] = {
-	{ .label = "TIME", .width = 20 },
-	{ .label = "PEER", .width = 22 },
-	{ .label = "AREA", .width = 10 },
-	{ .label = "EVENT" },
+	{ .label = N_("TIME"), .width = 20 },
+	{ .label = N_("PEER"), .width = 22 },
+	{ .label = N_("AREA"), .width = 10 },
+	{ .label = N_("EVENT") },
 };
 
 static int
@@ -281,12 +320,12 @@ cmd_log(struct cli *c, int argc, char **argv)
 		else if (argv[i][0] >= '0' && argv[i][0] <= '9' && limit == 0) {
 			limit = strtol(argv[i], &end, 10);
 			if (*end != 0 || limit < 1 || limit > 200)
-				return cli_usage_err("log", "N is a whole number "
-				    "from 1 to 200");
+				return cli_usage_err("log", _("N is a whole number "
+				    "from 1 to 200"));
 		} else if (level == NULL && argv[i][0] != '-')
 			level = argv[i];
 		else
-			return cli_usage_err("log", "unexpected argument '%s'",
+			return cli_usage_err("log", _("unexpected argument '%s'"),
 			    argv[i]);
 	}
 	memset(&map, 0, sizeof(map));

@@ -55,8 +55,8 @@ parse_opts(struct cli *c, const char *cmd, int argc, char **argv,
 
 		if (takes && v == NULL) {
 			if (i + 1 >= argc)
-				return cli_usage_err(cmd, "option %s needs a "
-				    "value", a);
+				return cli_usage_err(cmd, _("option %s needs a "
+				    "value"), a);
 			v = argv[++i];
 		}
 		if (strcmp(a, "--json") == 0) {
@@ -72,9 +72,9 @@ parse_opts(struct cli *c, const char *cmd, int argc, char **argv,
 		} else if (takes && strncmp(a, "--kind", 6) == 0) {
 			o->k = tv_kind_find(v, strlen(v));
 			if (!tv_csv_kind_ok(o->k))
-				return cli_usage_err(cmd, "CSV files hold "
+				return cli_usage_err(cmd, _("CSV files hold "
 				    "association, project or event records "
-				    "(forening, projekt, arrangement), not '%s'",
+				    "(forening, projekt, arrangement), not '%s'"),
 				    v);
 		} else if (takes && strncmp(a, "--format", 8) == 0) {
 			if (strcmp(v, "excel") == 0)
@@ -82,23 +82,23 @@ parse_opts(struct cli *c, const char *cmd, int argc, char **argv,
 			else if (strcmp(v, "rfc4180") == 0)
 				o->dialect = TV_CSV_RFC4180;
 			else
-				return cli_usage_err(cmd, "--format is excel or "
-				    "rfc4180, not '%s'", v);
+				return cli_usage_err(cmd, _("--format is excel or "
+				    "rfc4180, not '%s'"), v);
 		} else if (takes && strcmp(cmd, "export") == 0) {
 			if (*v == 0)
-				return cli_usage_err(cmd, "--out needs a file "
-				    "name");
+				return cli_usage_err(cmd, _("--out needs a file "
+				    "name"));
 			o->out = v;
 		} else if (o->file == NULL && strcmp(cmd, "import") == 0 &&
 		    (a[0] != '-' || strcmp(a, "-") == 0)) {
 			o->file = a;
 		} else {
-			return cli_usage_err(cmd, "unexpected argument '%s'", a);
+			return cli_usage_err(cmd, _("unexpected argument '%s'"), a);
 		}
 	}
 	if (o->k == NULL)
-		return cli_usage_err(cmd, "give --kind association, project or "
-		    "event");
+		return cli_usage_err(cmd, _("give --kind association, project or "
+		    "event"));
 	return 0;
 }
 
@@ -195,10 +195,10 @@ struct import {
 };
 
 static const struct out_cell result_cols[] = {
-	{ .label = "LINE", .width = 6 },
-	{ .label = "ACTION", .width = 12 },
-	{ .label = "NAME", .width = 30 },
-	{ .label = "RECORD OR ERROR" },
+	{ .label = N_("LINE"), .width = 6 },
+	{ .label = N_("ACTION"), .width = 12 },
+	{ .label = N_("NAME"), .width = 30 },
+	{ .label = N_("RECORD OR ERROR") },
 };
 
 static void
@@ -220,14 +220,14 @@ static const char *
 action_label(const char *action, bool is_dry_run)
 {
 	if (strcmp(action, "added") == 0)
-		return is_dry_run ? out_tr("would add", "tilføjes") :
-		    out_tr("added", "tilføjet");
+		return is_dry_run ? _("would add") :
+		    _("added");
 	if (strcmp(action, "changed") == 0)
-		return is_dry_run ? out_tr("would change", "ændres") :
-		    out_tr("changed", "ændret");
+		return is_dry_run ? _("would change") :
+		    _("changed");
 	if (strcmp(action, "unchanged") == 0)
-		return out_tr("unchanged", "uændret");
-	return out_tr("error", "fejl");
+		return _("unchanged");
+	return _("error");
 }
 
 /* One row of the outcome table; ref and error are NULL when absent. */
@@ -295,7 +295,7 @@ local_error(struct import *im, const struct tv_csv_row *row, size_t col,
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	if (col > 0)
-		snprintf(msg, sizeof(msg), "column '%s': %s",
+		snprintf(msg, sizeof(msg), _("column '%s': %s"),
 		    im->headers[col - 1], why);
 	else
 		snprintf(msg, sizeof(msg), "%s", why);
@@ -314,17 +314,17 @@ read_header(struct import *im, struct tv_csv *r)
 	int rc = tv_csv_next(r, &hdr, &err);
 
 	if (rc == 0) {
-		cli_err("%s is empty. `tvaers template --kind %s` prints the "
-		    "header line to start from.", im->file, im->k->name);
+		cli_err(_("%s is empty. `tvaers template --kind %s` prints the "
+		    "header line to start from."), im->file, im->k->name);
 		return EXIT_REFUSED;
 	}
 	if (rc < 0) {
-		cli_err("%s: line %zu: %s", im->file, err.line, err.msg);
+		cli_err(_("%s: line %zu: %s"), im->file, err.line, err.msg);
 		return EXIT_REFUSED;
 	}
 	if (tv_csv_header_map(im->k, &hdr, im->cols, msg, sizeof(msg)) != 0) {
 		char *vis = out_vis(msg, strlen(msg), false);
-		cli_err("%s: line %zu: %s.", im->file, hdr.line, vis);
+		cli_err(_("%s: line %zu: %s."), im->file, hdr.line, vis);
 		free(vis);
 		return EXIT_REFUSED;
 	}
@@ -361,17 +361,17 @@ check_cell(struct import *im, const struct tv_csv_row *row, size_t i,
 
 	if (tv_csv_looks_like_cpr(row->field[i], row->len[i])) {
 		/* The number itself is never printed. */
-		cli_err("%s: line %zu, column '%s' holds what looks like a CPR "
+		cli_err(_("%s: line %zu, column '%s' holds what looks like a CPR "
 		    "number. tvaers never stores CPR numbers (they identify "
-		    "people); remove them from the file. Nothing was imported.",
+		    "people); remove them from the file. Nothing was imported."),
 		    im->file, row->line, im->headers[i]);
 		return EXIT_REFUSED;
 	}
 	if (f == NULL) {
 		if (strspn(row->field[i], " \t") == row->len[i])
 			return 0;
-		local_error(im, row, 0, "column %zu has text but no "
-		    "header; name it or empty it", i + 1);
+		local_error(im, row, 0, _("column %zu has text but no "
+		    "header; name it or empty it"), i + 1);
 		return -1;
 	}
 	if (tv_csv_cell_prepare(f, row->field[i], row->len[i], &text, msg,
@@ -410,8 +410,8 @@ add_row(struct import *im, const struct tv_csv_row *row)
 	if (is_blank(row))
 		return 0;
 	if (row->n != im->n_cols) {
-		local_error(im, row, 0, "%zu cells, but the header "
-		    "has %zu columns (a separator too many or too few?)",
+		local_error(im, row, 0, _("%zu cells, but the header "
+		    "has %zu columns (a separator too many or too few?)"),
 		    row->n, im->n_cols);
 		return 0;
 	}
@@ -454,7 +454,7 @@ read_file(struct import *im)
 	int rc;
 
 	if ((data = read_all(im->file, &len)) == NULL) {
-		cli_err("cannot read %s: %s", im->file, strerror(errno));
+		cli_err(_("cannot read %s: %s"), im->file, strerror(errno));
 		return EXIT_REFUSED;
 	}
 	rc = tv_csv_open(data, len, &r, &err);
@@ -463,22 +463,22 @@ read_file(struct import *im)
 		oom();
 	if (rc != 0) {
 		if (err.line > 0)
-			cli_err("%s: line %zu: %s.", im->file, err.line, err.msg);
+			cli_err(_("%s: line %zu: %s."), im->file, err.line, err.msg);
 		else
-			cli_err("%s: %s.", im->file, err.msg);
+			cli_err(_("%s: %s."), im->file, err.msg);
 		return EXIT_REFUSED;
 	}
 	if (tv_csv_encoding(r) == TV_CSV_CP1252)
-		cli_err("warning: %s is not UTF-8; it was read as Windows-1252 "
+		cli_err(_("warning: %s is not UTF-8; it was read as Windows-1252 "
 		    "(Excel's older \"CSV\" format). Check that æ, ø and å look "
-		    "right below; \"CSV UTF-8\" avoids the guess.", im->file);
+		    "right below; \"CSV UTF-8\" avoids the guess."), im->file);
 	if ((rc = read_header(im, r)) != 0)
 		goto out;
 	while ((rc = tv_csv_next(r, &row, &err)) == 1)
 		if ((rc = add_row(im, &row)) != 0)
 			goto out;
 	if (rc < 0) {
-		cli_err("%s: line %zu: %s. Nothing was imported.", im->file,
+		cli_err(_("%s: line %zu: %s. Nothing was imported."), im->file,
 		    err.line, err.msg);
 		rc = EXIT_REFUSED;
 	}
@@ -504,8 +504,8 @@ result_item(struct cli *c, void *arg, const struct tv_value *item)
 	if (item->type != TV_MAP || line == NULL || line->type != TV_UINT ||
 	    action == NULL || action->type != TV_STR ||
 	    action->len >= sizeof(act)) {
-		cli_err("tvaersd sent an import result tvaers cannot read. Are "
-		    "tvaers and tvaersd the same version?");
+		cli_err(_("tvaersd sent an import result tvaers cannot read. Are "
+		    "tvaers and tvaersd the same version?"));
 		return EXIT_REFUSED;
 	}
 	snprintf(act, sizeof(act), "%.*s", (int)action->len,
@@ -562,13 +562,13 @@ send_import(struct cli *c, struct import *im)
 	build_request(im, im->is_dry_run, &map, kv, &cols);
 	rc = tv_ctl_request_encode("import", &map, &frame, &frame_len);
 	if (rc == TV_ETOOBIG) {
-		cli_err("%s is too large for one import (more than %u bytes "
-		    "to send); split it into smaller files.", im->file,
+		cli_err(_("%s is too large for one import (more than %u bytes "
+		    "to send); split it into smaller files."), im->file,
 		    TV_CTL_FRAME_MAX);
 		return EXIT_REFUSED;
 	}
 	if (rc != 0) {
-		cli_err("cannot send %s: %s", im->file, tv_strerror(rc));
+		cli_err(_("cannot send %s: %s"), im->file, tv_strerror(rc));
 		return EXIT_REFUSED;
 	}
 	free(frame);
@@ -587,7 +587,7 @@ cmd_import(struct cli *c, int argc, char **argv)
 	if (o.wants_template)
 		return print_template(o.k, o.dialect);
 	if (o.file == NULL)
-		return cli_usage_err("import", "import needs a FILE");
+		return cli_usage_err("import", _("import needs a FILE"));
 	im.file = o.file;
 	im.k = o.k;
 	im.is_dry_run = o.is_dry_run;
@@ -597,20 +597,22 @@ cmd_import(struct cli *c, int argc, char **argv)
 	rc = read_file(&im);
 	if (rc == 0 && im.n_errors > 0) {
 		if (im.n_errors > LOCAL_ERRORS_MAX)
-			cli_err("… and %zu more lines with errors",
+			cli_err(_("… and %zu more lines with errors"),
 			    im.n_errors - LOCAL_ERRORS_MAX);
-		cli_err("%zu line%s of %s with errors; nothing was imported. "
-		    "Correct them and import the file again.", im.n_errors,
-		    im.n_errors == 1 ? "" : "s", im.file);
+		cli_err(ngettext("%zu line of %s has errors; nothing was "
+		    "imported. Correct it and import the file again.",
+		    "%zu lines of %s have errors; nothing was imported. "
+		    "Correct them and import the file again.", im.n_errors),
+		    im.n_errors, im.file);
 		rc = EXIT_REFUSED;
 	} else if (rc == 0 && im.n_rows == 0) {
-		cli_err("%s has a header but no records.", im.file);
+		cli_err(_("%s has a header but no records."), im.file);
 		rc = EXIT_REFUSED;
 	} else if (rc == 0) {
 		rc = send_import(c, &im);
 		if (rc == 0 && im.n_actions[3] > 0) {
-			cli_err("%s. Correct the lines and import the file "
-			    "again.", c->last_msg);
+			cli_err(_("%s. Correct the lines and import the file "
+			    "again."), c->last_msg);
 			rc = EXIT_REFUSED;
 		}
 	}
@@ -642,8 +644,8 @@ own_area(struct cli *c, void *arg, const struct tv_value *item)
 	(void)c;
 	if (area == NULL || area->type != TV_STR ||
 	    area->len != TV_AREA_TEXT_LEN) {
-		cli_err("tvaersd sent an id tvaers cannot read. Are tvaers and "
-		    "tvaersd the same version?");
+		cli_err(_("tvaersd sent an id tvaers cannot read. Are tvaers and "
+		    "tvaersd the same version?"));
 		return EXIT_REFUSED;
 	}
 	memcpy(arg, area->bytes, TV_AREA_TEXT_LEN);
@@ -691,8 +693,8 @@ export_row(struct cli *c, void *arg, const struct tv_value *item)
 	(void)c;
 	if (rc != 0) {
 		out_record_close(&rec);
-		cli_err("tvaersd sent a record tvaers cannot read (%s). Are "
-		    "tvaers and tvaersd the same version?", tv_strerror(rc));
+		cli_err(_("tvaersd sent a record tvaers cannot read (%s). Are "
+		    "tvaers and tvaersd the same version?"), tv_strerror(rc));
 		return EXIT_REFUSED;
 	}
 	/* Only this area's records: importing them again changes nothing. */
@@ -707,9 +709,9 @@ export_row(struct cli *c, void *arg, const struct tv_value *item)
 		if (tv_csv_cell_format(f, v, ex->dialect, &cell) != 0)
 			oom();
 		if (v != NULL && !reads_back(f, v, cell))
-			cli_err("warning: record %s, column '%s': the value "
+			cli_err(_("warning: record %s, column '%s': the value "
 			    "holds a separator of its list, so it will not read "
-			    "back as it is", rec.id, f->da);
+			    "back as it is"), rec.id, f->da);
 		tv_csv_w_field(&ex->w, cell, strlen(cell));
 		free(cell);
 	}
@@ -721,7 +723,7 @@ export_row(struct cli *c, void *arg, const struct tv_value *item)
 	fwrite(ex->w.out.data, 1, ex->w.out.len, ex->f);
 	tv_csv_w_reset(&ex->w);
 	if (ferror(ex->f)) {
-		cli_err("cannot write the output: %s", strerror(errno));
+		cli_err(_("cannot write the output: %s"), strerror(errno));
 		return EXIT_REFUSED;
 	}
 	return 0;
@@ -743,8 +745,8 @@ cmd_export_csv(struct cli *c, int argc, char **argv)
 	if ((rc = cli_call(c, "id", NULL, own_area, ex.area)) != 0)
 		return rc;
 	if (o.out != NULL && (ex.f = cli_atomic_open(o.out, &tmp)) == NULL) {
-		cli_err("cannot create a file beside %s: %s. Choose another "
-		    "--out.", o.out, strerror(errno));
+		cli_err(_("cannot create a file beside %s: %s. Choose another "
+		    "--out."), o.out, strerror(errno));
 		return EXIT_REFUSED;
 	}
 	tv_csv_w_init(&ex.w, ex.dialect);
@@ -760,16 +762,17 @@ cmd_export_csv(struct cli *c, int argc, char **argv)
 	if (o.out == NULL)
 		return rc != 0 ? rc : cli_flush();
 	if (rc == 0 && cli_atomic_commit(ex.f, tmp, o.out) != 0) {
-		cli_err("cannot write %s: %s. Nothing was exported; free some "
-		    "space or choose another --out.", o.out, strerror(errno));
+		cli_err(_("cannot write %s: %s. Nothing was exported; free some "
+		    "space or choose another --out."), o.out, strerror(errno));
 		rc = EXIT_REFUSED;
 		unlink(tmp);
 	} else if (rc != 0) {
 		fclose(ex.f);
 		unlink(tmp);
 	} else if (!c->is_json) {
-		printf("exported %zu record%s to %s\n", ex.n_rows,
-		    ex.n_rows == 1 ? "" : "s", o.out);
+		printf(ngettext("exported %zu record to %s\n",
+		    "exported %zu records to %s\n", ex.n_rows), ex.n_rows,
+		    o.out);
 	}
 	free(tmp);
 	return rc;

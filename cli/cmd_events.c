@@ -33,11 +33,11 @@ struct agenda {
 };
 
 static const struct out_cell agenda_cols[] = {
-	{ .label = "DATE", .width = 11 },
-	{ .label = "TIME", .width = 20 },
-	{ .label = "TITLE", .width = 24 },
-	{ .label = "AREA", .width = 12 },
-	{ .label = "PLACE" },
+	{ .label = N_("DATE"), .width = 11 },
+	{ .label = N_("TIME"), .width = 20 },
+	{ .label = N_("TITLE"), .width = 24 },
+	{ .label = N_("AREA"), .width = 12 },
+	{ .label = N_("PLACE") },
 };
 
 /* "YYYY-MM-DD" of day z. */
@@ -51,7 +51,7 @@ day_text(int64_t z, char *out, size_t outlen)
 	snprintf(out, outlen, "%04d-%02d-%02d", (int)y, m, d);
 }
 
-/* "HH:MM" of t seconds UTC in Danish time. */
+/* "HH:MM" (Danish: "HH.MM") of t seconds UTC in Danish time. */
 static void
 clock_text(int64_t t, char *out, size_t outlen)
 {
@@ -59,8 +59,28 @@ clock_text(int64_t t, char *out, size_t outlen)
 	int64_t s = local - tv_floor_div(local, TV_DAY_SECONDS) *
 	    TV_DAY_SECONDS;
 
-	snprintf(out, outlen, "%02d:%02d", (int)(s / 3600),
-	    (int)(s / 60 % 60));
+	snprintf(out, outlen, i18n_is_da() ? "%02d.%02d" : "%02d:%02d",
+	    (int)(s / 3600), (int)(s / 60 % 60));
+}
+
+/*
+ * Day z for people, as dkfmt's tables write it: "08-11-2025" in Danish,
+ * "2025-11-08" in English; without the year "08-11" / "11-08".
+ */
+static void
+people_day(int64_t z, bool with_year, char *out, size_t outlen)
+{
+	int64_t y;
+	int m, d;
+
+	tv_civil_from_days(z, &y, &m, &d);
+	if (i18n_is_da())
+		snprintf(out, outlen, with_year ? "%02d-%02d-%04d" : "%02d-%02d",
+		    d, m, (int)y);
+	else if (with_year)
+		snprintf(out, outlen, "%04d-%02d-%02d", (int)y, m, d);
+	else
+		snprintf(out, outlen, "%02d-%02d", m, d);
 }
 
 /* ISO 8601 with the Danish offset, "2025-11-08T09:30:00+01:00" (JSON). */
@@ -86,11 +106,10 @@ when_text(const struct tv_event_span *sp, char *out, size_t outlen)
 
 	if (sp->is_all_day) {
 		if (sp->end_day - sp->start_day <= 1) {
-			snprintf(out, outlen, "%s", out_tr("all day",
-			    "hele dagen"));
+			snprintf(out, outlen, "%s", _("all day"));
 		} else {
-			day_text(sp->end_day - 1, day, sizeof(day));
-			snprintf(out, outlen, out_tr("until %s", "til %s"), day);
+			people_day(sp->end_day - 1, true, day, sizeof(day));
+			snprintf(out, outlen, _("until %s"), day);
 		}
 		return;
 	}
@@ -103,8 +122,8 @@ when_text(const struct tv_event_span *sp, char *out, size_t outlen)
 	if (tv_cph_day(sp->end - 1) == tv_cph_day(sp->start)) {
 		snprintf(out, outlen, "%s–%s", a, b);
 	} else {
-		day_text(tv_cph_day(sp->end), day, sizeof(day));
-		snprintf(out, outlen, "%s – %s %s", a, day + 5, b);
+		people_day(tv_cph_day(sp->end), false, day, sizeof(day));
+		snprintf(out, outlen, "%s – %s %s", a, day, b);
 	}
 }
 
@@ -142,8 +161,8 @@ agenda_row(struct agenda *a, const struct out_record *rec,
 	char shown_title[TEXT_MAX * 2];
 	bool is_cancelled = tv_str_eq(status, "cancelled");
 
-	day_text(sp->is_all_day ? sp->start_day : tv_cph_day(sp->start), date,
-	    sizeof(date));
+	people_day(sp->is_all_day ? sp->start_day : tv_cph_day(sp->start), true,
+	    date, sizeof(date));
 	when_text(sp, when, sizeof(when));
 	if (sp->is_all_day) {
 		day_text(sp->start_day, start, sizeof(start));
@@ -154,7 +173,7 @@ agenda_row(struct agenda *a, const struct out_record *rec,
 	}
 	snprintf(area_short, sizeof(area_short), "%.8s", rec->area);
 	snprintf(shown_title, sizeof(shown_title), is_cancelled ?
-	    out_tr("CANCELLED: %.*s", "AFLYST: %.*s") : "%.*s",
+	    _("CANCELLED: %.*s") : "%.*s",
 	    title ? (int)title->len : 1, title ? (const char *)title->bytes :
 	    "-");
 	{
@@ -211,8 +230,8 @@ agenda_row(struct agenda *a, const struct out_record *rec,
 static int
 bad_item(int rc)
 {
-	cli_err("tvaersd sent an event tvaers cannot read (%s). Are tvaers "
-	    "and tvaersd the same version?", tv_strerror(rc));
+	cli_err(_("tvaersd sent an event tvaers cannot read (%s). Are tvaers "
+	    "and tvaersd the same version?"), tv_strerror(rc));
 	return EXIT_REFUSED;
 }
 
@@ -251,7 +270,7 @@ event_item(struct cli *c, void *arg, const struct tv_value *item)
 	if (rc != 0)
 		return bad_item(rc);
 	if (ferror(out_file())) {
-		cli_err("cannot write the output: %s", strerror(errno));
+		cli_err(_("cannot write the output: %s"), strerror(errno));
 		return EXIT_REFUSED;
 	}
 	return 0;
@@ -270,8 +289,8 @@ read_day(const char *opt, const char *text, int64_t *out)
 
 	if (len == 0 || tv_date_read(text, len, &y, &m, &d) != len ||
 	    y < 1800 || y > 2100)
-		return cli_usage_err("events", "%s '%s' is not a date; use "
-		    "YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY (1800-2100)", opt,
+		return cli_usage_err("events", _("%s '%s' is not a date; use "
+		    "YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY (1800-2100)"), opt,
 		    text);
 	*out = tv_days_from_civil(y, m, d);
 	return 0;
@@ -296,14 +315,14 @@ write_ical(const struct tv_buf *b, const char *path, size_t n, bool is_json)
 		return cli_flush();
 	}
 	if ((f = cli_atomic_open(path, &tmp)) == NULL) {
-		cli_err("cannot create a file beside %s: %s. Choose another "
-		    "--out.", path, strerror(errno));
+		cli_err(_("cannot create a file beside %s: %s. Choose another "
+		    "--out."), path, strerror(errno));
 		return EXIT_REFUSED;
 	}
 	if (fwrite(b->data, 1, b->len, f) != b->len ||
 	    cli_atomic_commit(f, tmp, path) != 0) {
-		cli_err("cannot write %s: %s. Free some space or choose "
-		    "another --out.", path, strerror(errno));
+		cli_err(_("cannot write %s: %s. Free some space or choose "
+		    "another --out."), path, strerror(errno));
 		unlink(tmp);
 		free(tmp);
 		return EXIT_REFUSED;
@@ -311,8 +330,8 @@ write_ical(const struct tv_buf *b, const char *path, size_t n, bool is_json)
 	free(tmp);
 	/* The calendar is for other programs; say where it went. */
 	if (!is_json)
-		printf(out_tr("wrote %zu events to %s\n",
-		    "skrev %zu arrangementer til %s\n"), n, path);
+		printf(ngettext("wrote %zu event to %s\n",
+		    "wrote %zu events to %s\n", n), n, path);
 	return cli_flush();
 }
 
@@ -351,21 +370,21 @@ parse_args(struct cli *c, int argc, char **argv, struct window *w,
 		} else if (rc != 0) {
 			return rc;
 		} else {
-			return cli_usage_err("events", "unexpected argument "
-			    "'%s'", argv[i]);
+			return cli_usage_err("events", _("unexpected argument "
+			    "'%s'"), argv[i]);
 		}
 	}
 	if (w->has_to && w->to_day <= w->from_day)
-		return cli_usage_err("events", "--to is before --from (or "
-		    "before today, when --from is not given)");
+		return cli_usage_err("events", _("--to is before --from (or "
+		    "before today, when --from is not given)"));
 	if (*path != NULL && !*is_ical)
-		return cli_usage_err("events", "--out writes a calendar file; "
-		    "give --ical too");
+		return cli_usage_err("events", _("--out writes a calendar file; "
+		    "give --ical too"));
 	if (*path != NULL && **path == 0)
-		return cli_usage_err("events", "--out needs a file name");
+		return cli_usage_err("events", _("--out needs a file name"));
 	if (*is_ical && c->is_json && *path == NULL)
-		return cli_usage_err("events", "--ical writes iCalendar, not "
-		    "JSON; leave out --json (or add --out FILE)");
+		return cli_usage_err("events", _("--ical writes iCalendar, not "
+		    "JSON; leave out --json (or add --out FILE)"));
 	return 0;
 }
 
@@ -375,7 +394,6 @@ cmd_events(struct cli *c, int argc, char **argv)
 	struct agenda a = { .out = cli_out(c) };
 	struct out_head h = { .what = OUT_CELLS, .cols = agenda_cols,
 	    .n_cols = sizeof(agenda_cols) / sizeof(agenda_cols[0]) };
-	struct out_cell cols[sizeof(agenda_cols) / sizeof(agenda_cols[0])];
 	struct window w = { 0 };
 	struct tv_value args, kv[4];
 	const char *path = NULL;
@@ -393,10 +411,10 @@ cmd_events(struct cli *c, int argc, char **argv)
 	if (a.is_ical) {
 		tv_buf_init(&a.ical, 0);
 		tv_ical_begin(&a.ical, "-//tvaers//tvaers " PROJECT_VERSION
-		    "//EN", out_tr("tvaers events", "tvaers arrangementer"));
+		    "//EN", _("tvaers events"));
 		rc = cli_call(c, "events", &args, event_item, &a);
 		if (rc == 0 && tv_ical_end(&a.ical) != 0) {
-			cli_err("out of memory");
+			cli_err(_("out of memory"));
 			rc = EXIT_REFUSED;
 		}
 		if (rc == 0)
@@ -404,13 +422,7 @@ cmd_events(struct cli *c, int argc, char **argv)
 		tv_buf_free(&a.ical);
 		return rc;
 	}
-	memcpy(cols, agenda_cols, sizeof(cols));
-	cols[0].label = out_tr("DATE", "DATO");
-	cols[1].label = out_tr("TIME", "TID");
-	cols[2].label = out_tr("TITLE", "TITEL");
-	cols[3].label = out_tr("AREA", "OMRÅDE");
-	cols[4].label = out_tr("PLACE", "STED");
-	h.cols = cols;
+	h.cols = agenda_cols;
 	a.head = &h;
 	rc = cli_call(c, "events", &args, event_item, &a);
 	if (rc == 0 && !a.has_head) {

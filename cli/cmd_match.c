@@ -68,8 +68,8 @@ uint_of(const struct tv_value *v, uint64_t *out)
 static int
 bad_item(void)
 {
-	cli_err("tvaersd sent an item tvaers cannot read. Are tvaers and "
-	    "tvaersd the same version?");
+	cli_err(_("tvaersd sent an item tvaers cannot read. Are tvaers and "
+	    "tvaersd the same version?"));
 	return EXIT_REFUSED;
 }
 
@@ -155,7 +155,7 @@ common_opt(struct cli *c, const char *cmd, const char *arg)
 		cli_help_cmd(cli_cmd_find(cmd), stdout);
 		return cli_flush();
 	}
-	return cli_usage_err(cmd, "unexpected argument '%s'", arg);
+	return cli_usage_err(cmd, _("unexpected argument '%s'"), arg);
 }
 
 /* ---- match ------------------------------------------------------------- */
@@ -165,11 +165,14 @@ put_distance(FILE *f, const struct tv_value *item)
 {
 	const struct tv_value *own = get(item, "own");
 	uint64_t m = 0;
+	char km[32];
 
 	if (own != NULL && own->type == TV_BOOL && own->b)
-		fprintf(f, "%-9s", out_tr("here", "her"));
-	else if (uint_of(get(item, "distance_m"), &m))
-		fprintf(f, "%5.1f km ", (double)m / 1000);
+		fprintf(f, "%-9s", _("here"));
+	else if (uint_of(get(item, "distance_m"), &m) && m <= INT64_MAX &&
+	    tv_fmt_decimal((int64_t)m, 3, 1, i18n_lang(), km, sizeof(km)) <
+	    sizeof(km))
+		fprintf(f, "%5s km ", km);	/* "12,5 km" in Danish */
 	else
 		fprintf(f, "%-9s", "-");
 }
@@ -201,19 +204,18 @@ put_needs(FILE *f, const struct tv_value *needs)
 		const struct tv_value *seekers = get(n, "seekers");
 		const char *label = need_label(get(n, "type"), buf, sizeof(buf));
 
-		fprintf(f, "             %s %s", out_tr("needs:", "behov:"),
+		fprintf(f, "             %s %s", _("needs:"),
 		    label ? label : "-");
 		if (get(n, "text") != NULL) {
 			fputs(" — ", f);
 			put_vis(f, get(n, "text"));
 		}
 		if (helpers && helpers->len > 0) {
-			fprintf(f, "; %s ", out_tr("could help:", "kan hjælpe:"));
+			fprintf(f, "; %s ", _("could help:"));
 			put_whos(f, helpers);
 		}
 		if (seekers && seekers->len > 0) {
-			fprintf(f, "; %s ", out_tr("also seeking:",
-			    "søger også:"));
+			fprintf(f, "; %s ", _("also seeking:"));
 			put_whos(f, seekers);
 		}
 		fputc('\n', f);
@@ -228,7 +230,7 @@ put_association_line(FILE *f, const struct tv_value *item)
 	char buf[64];
 
 	if (seeking && seeking->type == TV_ARRAY && seeking->len > 0) {
-		fprintf(f, "             %s ", out_tr("seeks:", "søger:"));
+		fprintf(f, "             %s ", _("seeks:"));
 		for (uint32_t i = 0; i < seeking->len; i++) {
 			const char *l = need_label(&seeking->items[i], buf,
 			    sizeof(buf));
@@ -238,7 +240,7 @@ put_association_line(FILE *f, const struct tv_value *item)
 	}
 	if (uint_of(get(item, "board_vacant"), &vacant) && vacant > 0)
 		fprintf(f, "             %s %" PRIu64 "\n",
-		    out_tr("vacant board seats:", "ledige bestyrelsespladser:"),
+		    _("vacant board seats:"),
 		    vacant);
 }
 
@@ -251,9 +253,8 @@ put_pooling(FILE *f, const struct tv_value *group)
 	uint_of(get(group, "projects"), &projects);
 	uint_of(get(group, "shelved"), &shelved);
 	uint_of(get(group, "areas"), &areas);
-	fprintf(f, out_tr(": %" PRIu64 " projects (%" PRIu64 " shelved) in %"
-	    PRIu64 " areas", ": %" PRIu64 " projekter (%" PRIu64 " i skuffen) "
-	    "i %" PRIu64 " områder"), projects, shelved, areas);
+	fprintf(f, _(": %" PRIu64 " projects (%" PRIu64 " shelved) in %"
+	    PRIu64 " areas"), projects, shelved, areas);
 }
 
 static int
@@ -283,8 +284,8 @@ match_text(FILE *f, const struct tv_value *group)
 		fputs("  ", f);
 		put_distance(f, it);
 		put_vis(f, get(it, "area_name"));
-		fprintf(f, ": %s ", is_project ? out_tr("project", "projekt") :
-		    out_tr("association", "forening"));
+		fprintf(f, ": %s ", is_project ? _("project") :
+		    _("association"));
 		put_vis(f, get(it, "title"));
 		if (status != NULL) {
 			const char *why = enum_label("project",
@@ -321,8 +322,8 @@ cmd_match(struct cli *c, int argc, char **argv)
 			char *end;
 			within = strtol(argv[++i], &end, 10);
 			if (*end != 0 || within < 1 || within > 500)
-				return cli_usage_err("match", "--within takes "
-				    "whole kilometres from 1 to 500, not '%s'",
+				return cli_usage_err("match", _("--within takes "
+				    "whole kilometres from 1 to 500, not '%s'"),
 				    argv[i]);
 		} else if ((rc = common_opt(c, "match", argv[i])) >= 0) {
 			return rc;
@@ -338,9 +339,8 @@ cmd_match(struct cli *c, int argc, char **argv)
 		tv_set_int(&kv[2 * args.len + 1], within);
 		args.len++;
 	}
-	return run(c, "match", &args, match_text, out_tr("Nothing nearby "
-	    "shares these interests.", "Intet i nærheden deler disse "
-	    "interesser."));
+	return run(c, "match", &args, match_text, _("Nothing nearby "
+	    "shares these interests."));
 }
 
 /* ---- networks ---------------------------------------------------------- */
@@ -357,8 +357,7 @@ network_text(FILE *f, const struct tv_value *net)
 	put_vis(f, get(net, "area_name"));
 	fputs(")", f);
 	if (crosses && crosses->type == TV_BOOL && crosses->b)
-		fprintf(f, " — %s", out_tr("crosses municipality borders",
-		    "på tværs af kommuner"));
+		fprintf(f, " — %s", _("crosses municipality borders"));
 	fputc('\n', f);
 	for (uint32_t i = 0; members && members->type == TV_ARRAY &&
 	    i < members->len; i++) {
@@ -367,11 +366,10 @@ network_text(FILE *f, const struct tv_value *net)
 		const struct tv_value *listed = get(m, "listed");
 		const struct tv_municipality *mu = NULL;
 		const char *state = ok && ok->type == TV_BOOL && ok->b ?
-		    out_tr("confirmed", "bekræftet") :
+		    _("confirmed") :
 		    listed && listed->type == TV_BOOL && listed->b ?
-		    out_tr("pending confirmation", "afventer bekræftelse") :
-		    out_tr("claims membership, not listed",
-		    "melder sig som medlem, ikke optaget");
+		    _("pending confirmation") :
+		    _("claims membership, not listed");
 
 		fputs("  ", f);
 		put_vis(f, get(m, "title"));
@@ -402,7 +400,7 @@ int
 cmd_networks(struct cli *c, int argc, char **argv)
 {
 	return run_plain(c, argc, argv, "networks", network_text,
-	    out_tr("No networks known.", "Ingen kendte netværk."));
+	    _("No networks known."));
 }
 
 /* ---- boards ------------------------------------------------------------ */
@@ -414,19 +412,17 @@ boards_text(FILE *f, const struct tv_value *item)
 	const struct tv_value *assocs = get(item, "associations");
 	uint64_t n = 0, seats, vacant;
 
-	fprintf(f, "%s\n", out_tr("People on several boards (local only, "
-	    "never shared):", "Personer i flere bestyrelser (kun lokalt, "
-	    "deles aldrig):"));
+	fprintf(f, "%s\n", _("People on several boards (local only, "
+	    "never shared):"));
 	if (people == NULL || people->type != TV_ARRAY || people->len == 0)
-		fprintf(f, "  %s\n", out_tr("none", "ingen"));
+		fprintf(f, "  %s\n", _("none"));
 	for (uint32_t i = 0; people && i < people->len; i++) {
 		const struct tv_value *p = &people->items[i];
 		const struct tv_value *list = get(p, "associations");
 		fputs("  ", f);
 		put_vis(f, get(p, "name"));
 		if (uint_of(get(p, "boards"), &n))
-			fprintf(f, ": %" PRIu64 " %s: ", n, out_tr("boards",
-			    "bestyrelser"));
+			fprintf(f, ": %" PRIu64 " %s: ", n, _("boards"));
 		for (uint32_t j = 0; list && list->type == TV_ARRAY &&
 		    j < list->len; j++) {
 			fputs(j ? ", " : "", f);
@@ -434,23 +430,21 @@ boards_text(FILE *f, const struct tv_value *item)
 		}
 		fputc('\n', f);
 	}
-	fprintf(f, "%s\n", out_tr("Associations with vacant seats (the count "
-	    "is what other areas see):", "Foreninger med ledige pladser "
-	    "(antallet er hvad andre områder ser):"));
+	fprintf(f, "%s\n", _("Associations with vacant seats (the count "
+	    "is what other areas see):"));
 	if (assocs == NULL || assocs->type != TV_ARRAY || assocs->len == 0)
-		fprintf(f, "  %s\n", out_tr("none", "ingen"));
+		fprintf(f, "  %s\n", _("none"));
 	for (uint32_t i = 0; assocs && i < assocs->len; i++) {
 		const struct tv_value *a = &assocs->items[i];
 		fputs("  ", f);
 		put_vis(f, get(a, "title"));
 		if (!uint_of(get(a, "filled"), &n))
 			n = 0;
-		fprintf(f, ": %" PRIu64 " %s", n, out_tr("filled", "besat"));
+		fprintf(f, ": %" PRIu64 " %s", n, _("filled"));
 		if (uint_of(get(a, "board_seats"), &seats))
-			fprintf(f, " %s %" PRIu64, out_tr("of", "af"), seats);
+			fprintf(f, " %s %" PRIu64, _("of"), seats);
 		if (uint_of(get(a, "board_vacant"), &vacant))
-			fprintf(f, ", %s %" PRIu64, out_tr("published vacant",
-			    "offentliggjort ledige"), vacant);
+			fprintf(f, ", %s %" PRIu64, _("published vacant"), vacant);
 		fputc('\n', f);
 	}
 	return 0;

@@ -19,7 +19,7 @@ table_args(struct cli *c, const char *cmd, int argc, char **argv)
 		if (strcmp(argv[i], "--json") == 0)
 			c->is_json = true;
 		else
-			return cli_usage_err(cmd, "unexpected argument '%s'",
+			return cli_usage_err(cmd, _("unexpected argument '%s'"),
 			    argv[i]);
 	}
 	return 0;
@@ -29,9 +29,9 @@ int
 cmd_municipalities(struct cli *c, int argc, char **argv)
 {
 	static const struct out_cell cols[] = {
-		{ .label = "CODE", .width = 4 },
-		{ .label = "NAME", .width = 18 },
-		{ .label = "REGION" },
+		{ .label = N_("CODE"), .width = 4 },
+		{ .label = N_("NAME"), .width = 18 },
+		{ .label = N_("REGION") },
 	};
 	struct out_head h = { .what = OUT_CELLS, .cols = cols, .n_cols = 3 };
 	const struct tv_municipality *m;
@@ -67,9 +67,9 @@ int
 cmd_interests(struct cli *c, int argc, char **argv)
 {
 	static const struct out_cell cols[] = {
-		{ .label = "CODE", .width = 16 },
-		{ .label = "DANISH", .width = 34 },
-		{ .label = "ENGLISH" },
+		{ .label = N_("CODE"), .width = 16 },
+		{ .label = N_("DANISH"), .width = 34 },
+		{ .label = N_("ENGLISH") },
 	};
 	struct out_head h = { .what = OUT_CELLS, .cols = cols, .n_cols = 3 };
 	const struct tv_interest *t;
@@ -138,6 +138,18 @@ put_enums(FILE *m, const struct tv_field *f)
 	}
 }
 
+/* " [forening]" after an English label; nothing when the label is Danish. */
+static const char *
+danish_aside(const char *da)
+{
+	static char buf[128];
+
+	if (i18n_is_da())
+		return "";
+	snprintf(buf, sizeof(buf), " [%s]", da);
+	return buf;
+}
+
 /* Returns a new string: the field's label and what it takes, for people. */
 static char *
 field_description(const struct tv_field *f)
@@ -151,81 +163,81 @@ field_description(const struct tv_field *f)
 		abort();
 	}
 	/* English label, Danish in brackets, as DATAMODEL.md writes them. */
-	fprintf(m, "%s [%s]: %s", out_tr(f->en, f->da), f->da,
-	    f->required ? "required; " : "");
+	fprintf(m, "%s%s: %s", out_tr(f->en, f->da), danish_aside(f->da),
+	    f->required ? _("required; ") : "");
 	if (f->max_items > 0)
-		snprintf(items, sizeof(items), ", at most %" PRIu32,
+		snprintf(items, sizeof(items), _(", at most %" PRIu32),
 		    f->max_items);
 	switch (f->type) {
 	case TV_F_TEXT:
-		fputs("text", m);
+		fputs(_("text"), m);
 		if (f->max > 0)
-			fprintf(m, " of at most %" PRId64 " characters", f->max);
+			fprintf(m, _(" of at most %" PRId64 " characters"), f->max);
 		break;
 	case TV_F_INT:
-		fprintf(m, "whole number from %" PRId64 " to %" PRId64, f->min,
+		fprintf(m, _("whole number from %" PRId64 " to %" PRId64), f->min,
 		    f->max);
 		break;
 	case TV_F_BOOL:
-		fputs("ja/nej (yes/no)", m);
+		fputs(_("ja/nej (yes/no)"), m);
 		break;
 	case TV_F_ENUM:
-		fputs("one of: ", m);
+		fputs(_("one of: "), m);
 		put_enums(m, f);
 		break;
 	case TV_F_ENUM_LIST:
-		fprintf(m, "comma-separated list%s of: ", items);
+		fprintf(m, _("comma-separated list%s of: "), items);
 		put_enums(m, f);
 		break;
 	case TV_F_INTERESTS:
-		fprintf(m, "comma-separated interest codes (`tvaers interests`) "
-		    "and free tags%s", items);
+		fprintf(m, _("comma-separated interest codes (`tvaers interests`) "
+		    "and free tags%s"), items);
 		break;
 	case TV_F_MUNICIPALITY:
-		fputs("municipality code or name (`tvaers municipalities`)", m);
+		fputs(_("municipality code or name (`tvaers municipalities`)"), m);
 		break;
 	case TV_F_CVR:
-		fputs("CVR number: 8 digits passing the mod-11 check", m);
+		fputs(_("CVR number: 8 digits passing the mod-11 check"), m);
 		break;
 	case TV_F_REF:
-		fputs("a reference: a record id, its first characters, AREA:ID, "
-		    "or area", m);
+		fputs(_("a reference: a record id, its first characters, AREA:ID, "
+		    "or area"), m);
 		break;
 	case TV_F_REF_LIST:
-		fprintf(m, "comma-separated references%s", items);
+		fprintf(m, _("comma-separated references%s"), items);
 		break;
 	case TV_F_LOCATION:
-		fputs("LAT,LON in degrees, e.g. 55.4612,12.1823", m);
+		fputs(_("LAT,LON in degrees, e.g. 55.4612,12.1823"), m);
 		break;
 	case TV_F_DATE:
-		fputs("a date: YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY", m);
+		fputs(_("a date: YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY"), m);
 		break;
 	case TV_F_TIME:
-		fputs("a time: YYYY-MM-DD HH:MM (Danish time), or a date for all "
-		    "day", m);
+		fputs(_("a time: YYYY-MM-DD HH:MM (Danish time), or a date for all "
+		    "day"), m);
 		break;
 	case TV_F_INT_LIST:
-		fprintf(m, "comma-separated whole numbers from %" PRId64 " to %"
-		    PRId64 "%s", f->min, f->max, items);
+		fprintf(m, _("comma-separated whole numbers from %" PRId64 " to %"
+		    PRId64 "%s"), f->min, f->max, items);
 		break;
 	case TV_F_TEXT_LIST:
-		fprintf(m, "comma-separated texts%s", items);
+		fprintf(m, _("comma-separated texts%s"), items);
 		break;
 	case TV_F_NEEDS:
-		fprintf(m, "comma-separated needs%s, each TYPE or TYPE:text; "
-		    "TYPE is one of: ", items);
+		fprintf(m, _("comma-separated needs%s, each TYPE or TYPE:text; "
+		    "TYPE is one of: "), items);
 		put_enums(m, f);
 		break;
 	case TV_F_FUNDING:
-		fprintf(m, "funding items separated by ';'%s, each "
+		fprintf(m, _("funding items separated by ';'%s, each "
 		    "source:name:applied:granted:status[:date] (parts may be "
-		    "empty); source is one of: ", items);
+		    "empty); source is one of: "), items);
 		put_enums(m, f);
 		break;
 	case TV_F_CONSENT:
-		fputs("what may be published (name, contact or none), the date "
+		fputs(_("what may be published (name, contact or none), the date "
 		    "it was given, and a scope: name,contact,2025-03-01,board "
-		    "list on the website", m);
+		    "list on the website"), m);
 		break;
 	}
 	fclose(m);
@@ -236,16 +248,17 @@ void
 misc_kind_fields(const struct output *out, const struct tv_kind *k)
 {
 	static const struct out_cell cols[] = {
-		{ .label = "FIELD", .width = 18 },
-		{ .label = "LABEL [DANISH]: WHAT IT TAKES" },
+		{ .label = N_("FIELD"), .width = 18 },
+		{ .label = N_("LABEL [DANISH]: WHAT IT TAKES") },
 	};
 	char title[256];
 	struct out_head h = { .what = OUT_CELLS, .title = title, .cols = cols,
 	    .n_cols = 2 };
 
-	snprintf(title, sizeof(title), "Fields of %s [%s]%s; give each as "
-	    "--FIELD VALUE:", out_tr(k->en, k->da), k->da, k->is_local ?
-	    ", a local-only kind that never leaves this daemon" : "");
+	snprintf(title, sizeof(title), k->is_local ? _("Fields of %s%s, "
+	    "a local-only kind that never leaves this daemon; give each as "
+	    "--FIELD VALUE:") : _("Fields of %s%s; give each as --FIELD "
+	    "VALUE:"), out_tr(k->en, k->da), danish_aside(k->da));
 	out->head(&h);
 	for (size_t i = 0; i < k->n_fields; i++) {
 		const struct tv_field *f = &k->fields[i];
@@ -328,10 +341,10 @@ int
 cmd_kinds(struct cli *c, int argc, char **argv)
 {
 	static const struct out_cell cols[] = {
-		{ .label = "KIND", .width = 14 },
-		{ .label = "DANISH", .width = 14 },
-		{ .label = "FIELDS", .width = 6 },
-		{ .label = "LOCAL-ONLY" },
+		{ .label = N_("KIND"), .width = 14 },
+		{ .label = N_("DANISH"), .width = 14 },
+		{ .label = N_("FIELDS"), .width = 6 },
+		{ .label = N_("LOCAL-ONLY") },
 	};
 	struct out_head h = { .what = OUT_CELLS, .cols = cols, .n_cols = 4 };
 	const char *name = NULL;
@@ -345,15 +358,15 @@ cmd_kinds(struct cli *c, int argc, char **argv)
 		else if (argv[i][0] != '-' && name == NULL)
 			name = argv[i];
 		else
-			return cli_usage_err("kinds", "unexpected argument "
-			    "'%s'", argv[i]);
+			return cli_usage_err("kinds", _("unexpected argument "
+			    "'%s'"), argv[i]);
 	}
 	out = cli_out(c);
 	if (name != NULL) {
 		if ((k = tv_kind_find(name, strlen(name))) == NULL) {
 			char *names = misc_kind_names();
 			char *vis = out_vis(name, strlen(name), false);
-			cli_err("there is no kind '%s'. Kinds: %s.", vis, names);
+			cli_err(_("there is no kind '%s'. Kinds: %s."), vis, names);
 			free(vis);
 			free(names);
 			return EXIT_USAGE;

@@ -27,14 +27,37 @@ one_arg(struct tv_value *map, struct tv_value kv[2], const char *key,
 }
 
 static const struct out_cell peer_cols[] = {
-	{ .label = "ADDRESS", .width = 22 },
-	{ .label = "STATE", .width = 10 },
-	{ .label = "AREA", .width = 14 },
-	{ .label = "NAME", .width = 20 },
-	{ .label = "RECV", .width = 8 },
-	{ .label = "DUP", .width = 8 },
-	{ .label = "LAST ERROR" },
+	{ .label = N_("ADDRESS"), .width = 22 },
+	{ .label = N_("STATE"), .width = 10 },
+	{ .label = N_("AREA"), .width = 14 },
+	{ .label = N_("NAME"), .width = 20 },
+	{ .label = N_("RECV"), .width = 8 },
+	{ .label = N_("DUP"), .width = 8 },
+	{ .label = N_("LAST ERROR") },
 };
+
+/* A link's state for people; a state this tvaers does not know, as it is. */
+static const char *
+state_text(const struct tv_value *v)
+{
+	static char other[32];
+
+	if (tv_str_eq(v, "connected"))
+		return C_("peer state", "connected");
+	if (tv_str_eq(v, "connecting"))
+		return C_("peer state", "connecting");
+	if (tv_str_eq(v, "backoff"))
+		return C_("peer state", "backoff");
+	if (tv_str_eq(v, "inbound"))
+		return C_("peer state", "inbound");
+	if (tv_str_eq(v, "gone"))
+		return C_("peer state", "gone");
+	if (v == NULL || v->type != TV_STR)
+		return "-";
+	snprintf(other, sizeof(other), "%.*s", (int)v->len,
+	    (const char *)v->bytes);
+	return other;
+}
 
 static int
 peer_row(struct cli *c, void *arg, const struct tv_value *item)
@@ -46,26 +69,35 @@ peer_row(struct cli *c, void *arg, const struct tv_value *item)
 	    "last_seen", "bytes_in", "bytes_out", "records_bad",
 	    "records_out" };
 	enum { N_KEYS = 7, N_JSON = 7 };
-	struct out_cell cells[N_KEYS + N_JSON];
-	struct out_item it = { .cells = cells, .n_cells = N_KEYS + N_JSON };
+	struct out_cell cells[N_KEYS + 1 + N_JSON];
+	struct out_item it = { .cells = cells, .n_cells = N_KEYS + 1 + N_JSON };
 	const struct tv_value *v;
+	size_t n = 0;
 
 	(void)arg;
 	if (item->type != TV_MAP) {
-		cli_err("tvaersd sent a peer tvaers cannot read. Are tvaers "
-		    "and tvaersd the same version?");
+		cli_err(_("tvaersd sent a peer tvaers cannot read. Are tvaers "
+		    "and tvaersd the same version?"));
 		return EXIT_REFUSED;
 	}
 	memset(cells, 0, sizeof(cells));
 	for (size_t i = 0; i < N_KEYS; i++) {
 		v = tv_map_get(item, keys[i]);
-		cells[i] = (struct out_cell){ .key = keys[i], .width = widths[i],
+		cells[n++] = (struct out_cell){ .key = keys[i],
+		    .width = widths[i],
 		    .type = v && v->type != TV_NIL ? OUT_VALUE : OUT_NULL,
 		    .v = v };
+		if (i != 1)
+			continue;
+		/* The state: its code for scripts, a word for people. */
+		cells[n - 1].flags = OUT_JSON_ONLY;
+		cells[n++] = (struct out_cell){ .key = "state_text",
+		    .width = widths[i], .type = OUT_STR,
+		    .s = state_text(v), .flags = OUT_TEXT_ONLY };
 	}
 	for (size_t i = 0; i < N_JSON; i++) {
 		v = tv_map_get(item, json_keys[i]);
-		cells[N_KEYS + i] = (struct out_cell){ .key = json_keys[i],
+		cells[n++] = (struct out_cell){ .key = json_keys[i],
 		    .type = v && v->type != TV_NIL ? OUT_VALUE : OUT_NULL,
 		    .v = v, .flags = OUT_JSON_ONLY };
 	}
@@ -99,7 +131,7 @@ cmd_peers(struct cli *c, int argc, char **argv)
 		else if (addr == NULL && argv[i][0] != '-')
 			addr = argv[i];
 		else
-			return cli_usage_err("peers", "unexpected argument '%s'",
+			return cli_usage_err("peers", _("unexpected argument '%s'"),
 			    argv[i]);
 	}
 	if (sub == NULL) {
@@ -109,17 +141,17 @@ cmd_peers(struct cli *c, int argc, char **argv)
 		return rc;
 	}
 	if (strcmp(sub, "add") != 0 && strcmp(sub, "rm") != 0)
-		return cli_usage_err("peers", "unknown subcommand '%s' (add or "
-		    "rm)", sub);
+		return cli_usage_err("peers", _("unknown subcommand '%s' (add or "
+		    "rm)"), sub);
 	if (addr == NULL)
-		return cli_usage_err("peers", "%s needs an address HOST:PORT",
+		return cli_usage_err("peers", _("%s needs an address HOST:PORT"),
 		    sub);
 	one_arg(&map, kv, "addr", addr);
 	rc = cli_call(c, strcmp(sub, "add") == 0 ? "peers_add" : "peers_rm",
 	    &map, done_msg, NULL);
 	if (rc == 0 && !c->is_json)
-		printf("%s %s\n", strcmp(sub, "add") == 0 ? "added" : "removed",
-		    addr);
+		printf(strcmp(sub, "add") == 0 ? _("added %s\n") :
+		    _("removed %s\n"), addr);
 	else if (rc == 0) {
 		/* jansson escapes what the user typed. */
 		json_t *o = json_pack("{s:s, s:b}", "addr", addr, "ok", 1);
@@ -149,8 +181,8 @@ invite_item(struct cli *c, void *arg, const struct tv_value *item)
 
 	(void)arg;
 	if (code == NULL || code->type != TV_STR) {
-		cli_err("tvaersd sent an invite tvaers cannot read. Are "
-		    "tvaers and tvaersd the same version?");
+		cli_err(_("tvaersd sent an invite tvaers cannot read. Are "
+		    "tvaers and tvaersd the same version?"));
 		return EXIT_REFUSED;
 	}
 	cli_out(c)->detail(&it);
@@ -174,11 +206,11 @@ cmd_invite(struct cli *c, int argc, char **argv)
 		else if (strcmp(argv[i], "--days") == 0 && i + 1 < argc) {
 			days = strtol(argv[++i], &end, 10);
 			if (*end != 0 || days < 1 || days > 365)
-				return cli_usage_err("invite", "--days takes a "
-				    "whole number from 1 to 365");
+				return cli_usage_err("invite", _("--days takes a "
+				    "whole number from 1 to 365"));
 		} else
-			return cli_usage_err("invite", "unexpected argument "
-			    "'%s'", argv[i]);
+			return cli_usage_err("invite", _("unexpected argument "
+			    "'%s'"), argv[i]);
 	}
 	memset(kv, 0, sizeof(kv));
 	/* Keys in canonical order: "addr" before "expires_days". */
@@ -212,15 +244,15 @@ cmd_join(struct cli *c, int argc, char **argv)
 		else if (code == NULL && argv[i][0] != '-')
 			code = argv[i];
 		else
-			return cli_usage_err("join", "unexpected argument '%s'",
+			return cli_usage_err("join", _("unexpected argument '%s'"),
 			    argv[i]);
 	}
 	if (code == NULL)
-		return cli_usage_err("join", "give the invite code");
+		return cli_usage_err("join", _("give the invite code"));
 	one_arg(&map, kv, "code", code);
 	rc = cli_call(c, "join", &map, done_msg, NULL);
 	if (rc == 0)
-		printf(c->is_json ? "{\"joined\": true}\n" :
-		    "joined; see `tvaers peers`\n");
+		fputs(c->is_json ? "{\"joined\": true}\n" :
+		    _("joined; see `tvaers peers`\n"), stdout);
 	return rc;
 }

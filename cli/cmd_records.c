@@ -17,6 +17,7 @@
 #include "err.h"
 #include "kinds.h"
 #include "out.h"
+#include "rowsort.h"
 
 #define FIELDS_MAX 128		/* field options on one command line */
 #define FIELD_NAME_MAX 64
@@ -89,8 +90,8 @@ record_open(const struct tv_value *item, struct out_record *rec)
 
 	if (rc != 0) {
 		out_record_close(rec);
-		cli_err("tvaersd sent a record tvaers cannot read (%s). Are "
-		    "tvaers and tvaersd the same version?", tv_strerror(rc));
+		cli_err(_("tvaersd sent a record tvaers cannot read (%s). Are "
+		    "tvaers and tvaersd the same version?"), tv_strerror(rc));
 		return EXIT_REFUSED;
 	}
 	return 0;
@@ -105,7 +106,7 @@ no_more_args(struct cli *c, const char *cmd, int argc, char **argv, int from)
 			c->is_json = true;
 			continue;
 		}
-		return cli_usage_err(cmd, "unexpected argument '%s'", argv[i]);
+		return cli_usage_err(cmd, _("unexpected argument '%s'"), argv[i]);
 	}
 	return 0;
 }
@@ -119,9 +120,9 @@ human_duration(int64_t s, char *out, size_t outlen)
 
 	s %= 86400;
 	if (d > 0)
-		snprintf(out, outlen, "%" PRId64 " day%s, %02d:%02d:%02d", d,
-		    d == 1 ? "" : "s", (int)(s / 3600), (int)(s / 60 % 60),
-		    (int)(s % 60));
+		snprintf(out, outlen, ngettext("%" PRId64 " day, %02d:%02d:%02d",
+		    "%" PRId64 " days, %02d:%02d:%02d", (unsigned long)d), d,
+		    (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
 	else
 		snprintf(out, outlen, "%02d:%02d:%02d", (int)(s / 3600),
 		    (int)(s / 60 % 60), (int)(s % 60));
@@ -135,12 +136,15 @@ human_bytes(int64_t n, char *out, size_t outlen)
 	size_t u = 0;
 
 	if (n < 1024) {
-		snprintf(out, outlen, "%" PRId64 " bytes", n);
+		snprintf(out, outlen, ngettext("%" PRId64 " byte",
+		    "%" PRId64 " bytes", (unsigned long)n), n);
 		return;
 	}
 	for (v /= 1024; v >= 1024 && u + 1 < 4; u++)
 		v /= 1024;
-	snprintf(out, outlen, "%.1f %s", v, units[u]);
+	tv_fmt_decimal((int64_t)(v * 10 + 0.5), 1, 1, i18n_lang(), out,
+	    outlen);
+	snprintf(out + strlen(out), outlen - strlen(out), " %s", units[u]);
 }
 
 static bool
@@ -157,55 +161,54 @@ value_int(const struct tv_value *v, int64_t *out)
 	return false;
 }
 
-/* "reconciling with 1 peer now, last done 2026-11-29 07:01:02" */
+/*
+ * "reconciling with 1 peer now; last done 2026-11-29 07:01:02", in
+ * Copenhagen time as every time tvaers shows.
+ */
 static void
 sync_text(const struct tv_value *item, int64_t running, char *out,
     size_t outlen)
 {
 	char when[64] = "";
 	int64_t last = 0;
-	struct tm tm;
-	time_t t;
 
 	(void)value_int(tv_map_get(item, "last_reconciled"), &last);
-	t = (time_t)last;
-	if (last > 0 && localtime_r(&t, &tm) != NULL)
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	if (last > 0)
+		tv_fmt_time(last, i18n_lang(), TV_FMT_NUMERIC | TV_FMT_SECONDS,
+		    when, sizeof(when));
 	if (running > 0)
-		snprintf(out, outlen, out_tr("reconciling with %" PRId64
-		    " peer(s) now; last done %s", "afstemmer med %" PRId64
-		    " peer(s) nu; sidst færdig %s"), running,
-		    when[0] ? when : "-");
+		snprintf(out, outlen, ngettext("reconciling with %" PRId64
+		    " peer now; last done %s", "reconciling with %" PRId64
+		    " peers now; last done %s", (unsigned long)running),
+		    running, when[0] ? when : "-");
 	else if (when[0])
-		snprintf(out, outlen, out_tr("idle; last reconciled %s",
-		    "i ro; sidst afstemt %s"), when);
+		snprintf(out, outlen, _("idle; last reconciled %s"), when);
 	else
-		snprintf(out, outlen, "%s", out_tr("idle; not reconciled yet",
-		    "i ro; ikke afstemt endnu"));
+		snprintf(out, outlen, "%s", _("idle; not reconciled yet"));
 }
 
-/* The status keys people see, in this order; any others follow. */
+/* The status keys people see, in this order, and their labels; any others follow. */
 static const struct {
-	const char *key, *en, *da;
+	const char *key, *label;
 } status_keys[] = {
-	{ "area", "area", "område" },
-	{ "name", "name", "navn" },
-	{ "municipality", "municipality", "kommune" },
-	{ "records", "records", "poster" },
-	{ "own_records", "own records", "egne poster" },
-	{ "local_records", "local-only records", "lokale poster" },
-	{ "tombstones", "tombstones", "slettede poster" },
-	{ "version", "version", "version" },
-	{ "pid", "pid", "pid" },
-	{ "uptime", "uptime", "oppetid" },
-	{ "data_dir", "data directory", "datamappe" },
-	{ "db_bytes", "database size", "databasens størrelse" },
-	{ "peers_connected", "peers", "peers" },
-	{ "peers_known", "peers known", "kendte peers" },
-	{ "reconciling", "sync", "synkronisering" },
-	{ "last_reconciled", "last reconciled", "sidst afstemt" },
-	{ "records_received", "sync traffic", "synkroniseret" },
-	{ "records_sent", "records sent", "poster sendt" },
+	{ "area", N_("area") },
+	{ "name", N_("name") },
+	{ "municipality", N_("municipality") },
+	{ "records", N_("records") },
+	{ "own_records", N_("own records") },
+	{ "local_records", N_("local-only records") },
+	{ "tombstones", N_("tombstones") },
+	{ "version", N_("version") },
+	{ "pid", N_("pid") },
+	{ "uptime", N_("uptime") },
+	{ "data_dir", N_("data directory") },
+	{ "db_bytes", N_("database size") },
+	{ "peers_connected", N_("peers") },
+	{ "peers_known", N_("peers known") },
+	{ "reconciling", N_("sync") },
+	{ "last_reconciled", N_("last reconciled") },
+	{ "records_received", N_("sync traffic") },
+	{ "records_sent", N_("records sent") },
 };
 
 #define N_STATUS_KEYS (sizeof(status_keys) / sizeof(status_keys[0]))
@@ -223,8 +226,8 @@ status_item(struct cli *c, void *arg, const struct tv_value *item)
 	int64_t i;
 
 	if (item->type != TV_MAP) {
-		cli_err("tvaersd sent a status tvaers cannot read. Are tvaers "
-		    "and tvaersd the same version?");
+		cli_err(_("tvaersd sent a status tvaers cannot read. Are tvaers "
+		    "and tvaersd the same version?"));
 		return EXIT_REFUSED;
 	}
 	memset(cells, 0, sizeof(cells));
@@ -240,15 +243,13 @@ status_item(struct cli *c, void *arg, const struct tv_value *item)
 		*json = (struct out_cell){ .key = status_keys[k].key,
 		    .type = OUT_VALUE, .v = v, .flags = OUT_JSON_ONLY };
 		*people = (struct out_cell){ .key = status_keys[k].key,
-		    .label = out_tr(status_keys[k].en, status_keys[k].da),
+		    .label = status_keys[k].label,
 		    .type = OUT_VALUE, .v = v, .flags = OUT_TEXT_ONLY };
 		if (strcmp(status_keys[k].key, "name") == 0 &&
 		    v->type == TV_NIL) {
 			people->type = OUT_STR;
-			people->s = out_tr("- (not named yet: `tvaers set area "
-			    "--name NAME --kind KIND --municipality CODE`)",
-			    "- (intet navn endnu: `tvaers set area --name NAVN "
-			    "--kind TYPE --municipality KODE`)");
+			people->s = _("- (not named yet: `tvaers set area "
+			    "--name NAME --kind KIND --municipality CODE`)");
 		} else if (strcmp(status_keys[k].key, "municipality") == 0 &&
 		    value_int(v, &i) && (m = tv_municipality_find((int)i))) {
 			snprintf(text[k], sizeof(text[k]), "%03d %s", m->code,
@@ -264,8 +265,8 @@ status_item(struct cli *c, void *arg, const struct tv_value *item)
 		    value_int(v, &i)) {
 			int64_t known = 0;
 			(void)value_int(tv_map_get(item, "peers_known"), &known);
-			snprintf(text[k], sizeof(text[k]), "%" PRId64
-			    " connected of %" PRId64 " known", i, known);
+			snprintf(text[k], sizeof(text[k]), _("%" PRId64
+			    " connected of %" PRId64 " known"), i, known);
 			people->type = OUT_STR;
 			people->s = text[k];
 		} else if (strcmp(status_keys[k].key, "peers_known") == 0 ||
@@ -280,11 +281,19 @@ status_item(struct cli *c, void *arg, const struct tv_value *item)
 		} else if (strcmp(status_keys[k].key, "records_received") == 0 &&
 		    value_int(v, &i)) {
 			int64_t sent = 0;
+			char got[32], gave[32];
 			(void)value_int(tv_map_get(item, "records_sent"), &sent);
-			snprintf(text[k], sizeof(text[k]), out_tr("%" PRId64
-			    " records received, %" PRId64 " sent since start",
-			    "%" PRId64 " poster modtaget, %" PRId64 " sendt "
-			    "siden start"), i, sent);
+			tv_fmt_int(i, i18n_lang(), got, sizeof(got));
+			tv_fmt_int(sent, i18n_lang(), gave, sizeof(gave));
+			snprintf(text[k], sizeof(text[k]), _("%s records "
+			    "received, %s sent since start"), got, gave);
+			people->type = OUT_STR;
+			people->s = text[k];
+		} else if ((strstr(status_keys[k].key, "records") != NULL ||
+		    strcmp(status_keys[k].key, "tombstones") == 0) &&
+		    value_int(v, &i)) {
+			/* Counts grouped as people write them: "1.250". */
+			tv_fmt_int(i, i18n_lang(), text[k], sizeof(text[k]));
 			people->type = OUT_STR;
 			people->s = text[k];
 		} else if (strcmp(status_keys[k].key, "db_bytes") == 0 &&
@@ -338,8 +347,8 @@ id_item(struct cli *c, void *arg, const struct tv_value *item)
 
 	(void)arg;
 	if (area == NULL || area->type != TV_STR) {
-		cli_err("tvaersd sent an id tvaers cannot read. Are tvaers and "
-		    "tvaersd the same version?");
+		cli_err(_("tvaersd sent an id tvaers cannot read. Are tvaers and "
+		    "tvaersd the same version?"));
 		return EXIT_REFUSED;
 	}
 	cli_out(c)->detail(&it);
@@ -393,41 +402,41 @@ field_args_parse(struct cli *c, const char *cmd, int argc, char **argv,
 			continue;
 		}
 		if (strncmp(arg, "--", 2) != 0 || arg[2] == 0 || arg[2] == '=')
-			return cli_usage_err(cmd, "unexpected argument '%s'; "
+			return cli_usage_err(cmd, _("unexpected argument '%s'; "
 			    "each value follows its option, quoted if it holds "
-			    "spaces: --name \"Ridelauget Østby\"", arg);
+			    "spaces: --name \"Ridelauget Østby\""), arg);
 		arg += 2;
 		eq = strchr(arg, '=');
 		n = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
 		if (n >= FIELD_NAME_MAX)
-			return cli_usage_err(cmd, "option --%.20s… is too long "
-			    "to be a field name", arg);
+			return cli_usage_err(cmd, _("option --%.20s… is too long "
+			    "to be a field name"), arg);
 		if (out->n == FIELDS_MAX)
-			return cli_usage_err(cmd, "more than %d field options",
+			return cli_usage_err(cmd, _("more than %d field options"),
 			    FIELDS_MAX);
 		fa = &out->a[out->n];
 		for (size_t j = 0; j < n; j++) {
 			char ch = arg[j] == '-' ? '_' : arg[j];
 			if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' &&
 			    ch <= '9') || ch == '_'))
-				return cli_usage_err(cmd, "'--%.*s' is not a "
+				return cli_usage_err(cmd, _("'--%.*s' is not a "
 				    "field option: field names are lower-case "
-				    "letters, digits and '_'", (int)n, arg);
+				    "letters, digits and '_'"), (int)n, arg);
 			fa->name[j] = ch;
 		}
 		fa->name[n] = 0;
 		for (size_t j = 0; j < out->n; j++)
 			if (strcmp(out->a[j].name, fa->name) == 0)
-				return cli_usage_err(cmd, "--%s is given twice",
+				return cli_usage_err(cmd, _("--%s is given twice"),
 				    fa->name);
 		if (eq != NULL) {
 			fa->text = eq + 1;
 		} else if (i + 1 < argc) {
 			fa->text = argv[++i];
 		} else {
-			return cli_usage_err(cmd, "option --%s needs a value%s",
+			return cli_usage_err(cmd, _("option --%s needs a value%s"),
 			    fa->name, strcmp(cmd, "set") == 0 ?
-			    " (--FIELD \"\" removes the field)" : "");
+			    _(" (--FIELD \"\" removes the field)") : "");
 		}
 		out->n++;
 	}
@@ -488,10 +497,10 @@ field_args_resolve(const struct tv_kind *k, struct field_args *fa)
 		}
 		names = misc_field_names(k);
 		if (best != NULL)
-			cli_err("%s has no field '%s'. Did you mean --%s? "
-			    "Fields: %s.", k->name, fa->a[i].name, best, names);
+			cli_err(_("%s has no field '%s'. Did you mean --%s? "
+			    "Fields: %s."), k->name, fa->a[i].name, best, names);
 		else
-			cli_err("%s has no field '%s'. Fields: %s.", k->name,
+			cli_err(_("%s has no field '%s'. Fields: %s."), k->name,
 			    fa->a[i].name, names);
 		free(names);
 		return EXIT_USAGE;
@@ -507,9 +516,9 @@ field_hint(const struct tv_field *f, const char *why)
 		return NULL;
 	switch (f->type) {
 	case TV_F_MUNICIPALITY:
-		return "See `tvaers municipalities` for the codes.";
+		return _("See `tvaers municipalities` for the codes.");
 	case TV_F_INTERESTS:
-		return "See `tvaers interests` for the codes.";
+		return _("See `tvaers interests` for the codes.");
 	default:
 		return "";
 	}
@@ -547,8 +556,8 @@ field_args_check(const struct tv_kind *k, const struct field_args *fa,
 		vis = out_vis(errbuf, strlen(errbuf), false);
 		hint = field_hint(f, errbuf);
 		if (hint != NULL && *hint == 0)
-			cli_err("%s. See `tvaers kinds %s` for the type and "
-			    "limits of each field.", vis, k->name);
+			cli_err(_("%s. See `tvaers kinds %s` for the type and "
+			    "limits of each field."), vis, k->name);
 		else
 			cli_err("%s.%s%s", vis, hint ? " " : "", hint ? hint : "");
 		free(vis);
@@ -577,7 +586,7 @@ field_args_check(const struct tv_kind *k, const struct field_args *fa,
 	}
 	if (missing[0] == 0)
 		return 0;
-	cli_err("a new %s needs %s. Give %s.", k->name, missing, example);
+	cli_err(_("a new %s needs %s. Give %s."), k->name, missing, example);
 	return EXIT_REFUSED;
 }
 
@@ -633,8 +642,8 @@ unknown_kind(const char *cmd, const char *name)
 	char *names = misc_kind_names();
 	char *vis = out_vis(name, strlen(name), false);
 
-	cli_err("there is no kind '%s'. Kinds: %s (`tvaers kinds` describes "
-	    "them; `tvaers %s KIND --help` lists a kind's fields).", vis, names,
+	cli_err(_("there is no kind '%s'. Kinds: %s (`tvaers kinds` describes "
+	    "them; `tvaers %s KIND --help` lists a kind's fields)."), vis, names,
 	    cmd);
 	free(vis);
 	free(names);
@@ -662,7 +671,7 @@ cmd_add(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc < 2 || strncmp(argv[1], "--", 2) == 0)
-		return cli_usage_err("add", "add needs a KIND first");
+		return cli_usage_err("add", _("add needs a KIND first"));
 	if ((k = find_kind(argv[1])) == NULL)
 		return unknown_kind("add", argv[1]);
 	if ((rc = field_args_parse(c, "add", argc, argv, 2, &fa)) != 0)
@@ -670,8 +679,8 @@ cmd_add(struct cli *c, int argc, char **argv)
 	if (fa.wants_help)
 		return fields_help("add", k);
 	if (strcmp(k->name, "area") == 0) {
-		cli_err("an area has one profile, which is not added but "
-		    "changed: `tvaers set area --FIELD VALUE`.");
+		cli_err(_("an area has one profile, which is not added but "
+		    "changed: `tvaers set area --FIELD VALUE`."));
 		return EXIT_USAGE;
 	}
 	if ((rc = field_args_resolve(k, &fa)) != 0 ||
@@ -681,7 +690,7 @@ cmd_add(struct cli *c, int argc, char **argv)
 	req_str(&r, "kind", k->name);
 	*req_put(&r, "fields") = *fields_map(&r, &fa, true);
 	rc = cli_call(c, "add", &r.map, result_item,
-	    (void *)out_tr("added", "tilføjet"));
+	    (void *)N_("added"));
 	req_free(&r);
 	return rc;
 }
@@ -717,16 +726,16 @@ cmd_set(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc < 2 || strncmp(argv[1], "--", 2) == 0)
-		return cli_usage_err("set", "set needs a REF first: `area`, a "
-		    "record id or its first characters, or AREA:ID");
+		return cli_usage_err("set", _("set needs a REF first: `area`, a "
+		    "record id or its first characters, or AREA:ID"));
 	if ((rc = field_args_parse(c, "set", argc, argv, 2, &fa)) != 0)
 		return rc;
 	if (fa.wants_help)
 		return fields_help("set", is_own_profile(argv[1]) ?
 		    find_kind("area") : NULL);
 	if (fa.n == 0)
-		return cli_usage_err("set", "nothing to change: give at least "
-		    "one --FIELD VALUE");
+		return cli_usage_err("set", _("nothing to change: give at least "
+		    "one --FIELD VALUE"));
 	/* The kind decides which fields exist: ask for the record first. */
 	if (is_own_profile(argv[1])) {
 		k = find_kind("area");
@@ -749,7 +758,7 @@ cmd_set(struct cli *c, int argc, char **argv)
 	req_str(&r, "ref", argv[1]);
 	*req_put(&r, "fields") = *fields_map(&r, &fa, false);
 	rc = cli_call(c, "set", &r.map, result_item,
-	    (void *)out_tr("changed", "ændret"));
+	    (void *)N_("changed"));
 	req_free(&r);
 	return rc;
 }
@@ -763,8 +772,8 @@ ref_command(struct cli *c, const char *cmd, int argc, char **argv,
 	int rc;
 
 	if (argc < 2 || strncmp(argv[1], "--", 2) == 0)
-		return cli_usage_err(cmd, "%s needs a REF: `area`, a record id "
-		    "or its first characters, or AREA:ID", cmd);
+		return cli_usage_err(cmd, _("%s needs a REF: `area`, a record id "
+		    "or its first characters, or AREA:ID"), cmd);
 	if ((rc = no_more_args(c, cmd, argc, argv, 2)) != 0)
 		return rc;
 	req_init(&r, 1);
@@ -778,7 +787,7 @@ int
 cmd_rm(struct cli *c, int argc, char **argv)
 {
 	return ref_command(c, "rm", argc, argv, result_item,
-	    (void *)out_tr("deleted", "slettet"));
+	    (void *)N_("deleted"));
 }
 
 static int
@@ -809,17 +818,18 @@ struct listing {
 	struct out_head head;
 	bool has_head;
 	size_t n_rows;
+	struct rowsort *sort;	/* people's listings: Danish order; NULL: as they come */
 };
 
+/* Hands one record item to the output. */
 static int
-listing_item(struct cli *c, void *arg, const struct tv_value *item)
+listing_emit(void *arg, const struct tv_value *item)
 {
 	struct listing *l = arg;
 	struct out_record rec;
 	struct out_item it = { .rec = &rec };
 	int rc;
 
-	(void)c;
 	if ((rc = record_open(item, &rec)) != 0)
 		return rc;
 	/* The head waits for the first row, so a refused request prints no table. */
@@ -832,10 +842,41 @@ listing_item(struct cli *c, void *arg, const struct tv_value *item)
 	out_record_close(&rec);
 	/* A closed pipe or a full disk ends the listing at once. */
 	if (ferror(out_file())) {
-		cli_err("cannot write the output: %s", strerror(errno));
+		cli_err(_("cannot write the output: %s"), strerror(errno));
 		return EXIT_REFUSED;
 	}
 	return 0;
+}
+
+/* Holds a record item to be sorted by its title among those of its kind. */
+static int
+listing_hold(struct listing *l, const struct tv_value *item)
+{
+	const struct tv_value *title = NULL;
+	const char *field;
+	struct out_record rec;
+	int rc;
+
+	if ((rc = record_open(item, &rec)) != 0)
+		return rc;
+	field = rec.kind != NULL ? rec.kind->title_field : "name";
+	if (rec.body != NULL && field != NULL)
+		title = tv_map_get(rec.body, field);
+	if (title == NULL || title->type != TV_STR)
+		title = NULL;
+	rc = rowsort_add(l->sort, rec.kind_name, title ? (const char *)
+	    title->bytes : "", title ? title->len : 0, item, listing_emit, l);
+	out_record_close(&rec);
+	return rc;
+}
+
+static int
+listing_item(struct cli *c, void *arg, const struct tv_value *item)
+{
+	struct listing *l = arg;
+
+	(void)c;
+	return l->sort != NULL ? listing_hold(l, item) : listing_emit(l, item);
 }
 
 static int
@@ -844,6 +885,8 @@ listing_run(struct cli *c, struct listing *l, const char *op,
 {
 	int rc = cli_call(c, op, args, listing_item, l);
 
+	if (rc == 0 && l->sort != NULL)
+		rc = rowsort_flush(l->sort, listing_emit, l);
 	if (rc == 0 && !l->has_head) {
 		l->out->head(&l->head);
 		l->has_head = true;
@@ -851,6 +894,8 @@ listing_run(struct cli *c, struct listing *l, const char *op,
 	/* After an error too, so that JSON output stays one document. */
 	if (l->has_head)
 		l->out->tail();
+	rowsort_free(l->sort);
+	l->sort = NULL;
 	return rc;
 }
 
@@ -865,7 +910,7 @@ cli_opt_value(const char *cmd, int argc, char **argv, int *i, const char *name,
 	if (strcmp(argv[*i], name) != 0)
 		return NULL;
 	if (*i + 1 >= argc) {
-		*out_rc = cli_usage_err(cmd, "option %s needs a value", name);
+		*out_rc = cli_usage_err(cmd, _("option %s needs a value"), name);
 		return NULL;
 	}
 	return argv[++*i];
@@ -954,13 +999,13 @@ cmd_list(struct cli *c, int argc, char **argv)
 		} else if (rc != 0) {
 			return rc;
 		} else if (argv[i][0] == '-') {
-			return cli_usage_err("list", "there is no option '%s'",
+			return cli_usage_err("list", _("there is no option '%s'"),
 			    argv[i]);
 		} else if (kind == NULL) {
 			kind = argv[i];
 		} else {
-			return cli_usage_err("list", "unexpected argument '%s'; "
-			    "list takes one KIND", argv[i]);
+			return cli_usage_err("list", _("unexpected argument '%s'; "
+			    "list takes one KIND"), argv[i]);
 		}
 	}
 	if (kind != NULL && (k = find_kind(kind)) != NULL)
@@ -970,7 +1015,7 @@ cmd_list(struct cli *c, int argc, char **argv)
 		struct field_args fa = { .n = 1 };
 
 		if (f == NULL) {
-			cli_err("%s records have no status. Leave out --status.",
+			cli_err(_("%s records have no status. Leave out --status."),
 			    k->name);
 			return EXIT_USAGE;
 		}
@@ -991,6 +1036,8 @@ cmd_list(struct cli *c, int argc, char **argv)
 			req_free(&r);
 			return rc;
 		}
+	if (!c->is_json)
+		l.sort = rowsort_new();
 	if (kind != NULL)
 		req_str(&r, "kind", kind);
 	if (status != NULL)
@@ -1005,8 +1052,8 @@ cmd_list(struct cli *c, int argc, char **argv)
 	if (rc == 0 && kind != NULL && k == NULL && l.n_rows == 0) {
 		char *names = misc_kind_names();
 		char *vis = out_vis(kind, strlen(kind), false);
-		cli_err("no records of kind '%s', which this tvaers does not "
-		    "know. Kinds: %s.", vis, names);
+		cli_err(_("no records of kind '%s', which this tvaers does not "
+		    "know. Kinds: %s."), vis, names);
 		free(vis);
 		free(names);
 	}
@@ -1093,16 +1140,16 @@ cmd_export(struct cli *c, int argc, char **argv)
 		} else if (rc != 0) {
 			return rc;
 		} else {
-			return cli_usage_err("export", "unexpected argument '%s'",
+			return cli_usage_err("export", _("unexpected argument '%s'"),
 			    argv[i]);
 		}
 	}
 	if (path != NULL) {
 		if (*path == 0)
-			return cli_usage_err("export", "--out needs a file name");
+			return cli_usage_err("export", _("--out needs a file name"));
 		if ((f = cli_atomic_open(path, &tmp)) == NULL) {
-			cli_err("cannot create a file beside %s: %s. Choose "
-			    "another --out.", path, strerror(errno));
+			cli_err(_("cannot create a file beside %s: %s. Choose "
+			    "another --out."), path, strerror(errno));
 			return EXIT_REFUSED;
 		}
 		out_set_file(f);
@@ -1112,16 +1159,16 @@ cmd_export(struct cli *c, int argc, char **argv)
 	if (f == NULL)
 		return rc;
 	if (rc == 0 && cli_atomic_commit(f, tmp, path) != 0) {
-		cli_err("cannot write %s: %s. Nothing was exported; free some "
-		    "space or choose another --out.", path, strerror(errno));
+		cli_err(_("cannot write %s: %s. Nothing was exported; free some "
+		    "space or choose another --out."), path, strerror(errno));
 		rc = EXIT_REFUSED;
 		unlink(tmp);
 	} else if (rc != 0) {
 		fclose(f);
 		unlink(tmp);
 	} else if (!c->is_json) {
-		printf("exported %zu record%s to %s\n", l.n_rows,
-		    l.n_rows == 1 ? "" : "s", path);
+		printf(ngettext("exported %zu record to %s\n",
+		    "exported %zu records to %s\n", l.n_rows), l.n_rows, path);
 	}
 	free(tmp);
 	return rc;

@@ -19,10 +19,10 @@
 
 static const struct out_cell search_cols[] = {
 	{ .label = "#", .width = 3 },
-	{ .label = "KIND", .width = 12 },
-	{ .label = "TITLE", .width = 28 },
-	{ .label = "AREA", .width = 16 },
-	{ .label = "REF" },
+	{ .label = N_("KIND"), .width = 12 },
+	{ .label = N_("TITLE"), .width = 28 },
+	{ .label = N_("AREA"), .width = 16 },
+	{ .label = N_("REF") },
 };
 
 static const struct tv_value *
@@ -157,8 +157,8 @@ search_row(struct cli *c, void *arg, const struct tv_value *item)
 	if ((rc = out_record_open(item, &rec)) != 0 || rank == NULL ||
 	    rank->type != TV_UINT) {
 		out_record_close(&rec);
-		cli_err("tvaersd sent a search hit tvaers cannot read. Are "
-		    "tvaers and tvaersd the same version?");
+		cli_err(_("tvaersd sent a search hit tvaers cannot read. Are "
+		    "tvaers and tvaersd the same version?"));
 		return EXIT_REFUSED;
 	}
 	snprintf(area, sizeof(area), "%.*s", TV_SHORT_LEN, rec.area);
@@ -238,8 +238,8 @@ join_text(const char *word, char *text, size_t *len)
 	size_t n = strlen(word);
 
 	if (*len + n + 2 > TEXT_ARGS_MAX)
-		return cli_usage_err("search", "the search is longer than %d "
-		    "bytes", TV_SEARCH_TEXT_MAX);
+		return cli_usage_err("search", _("the search is longer than %d "
+		    "bytes"), TV_SEARCH_TEXT_MAX);
 	if (*len > 0)
 		text[(*len)++] = ' ';
 	memcpy(text + *len, word, n + 1);
@@ -273,8 +273,8 @@ cmd_search(struct cli *c, int argc, char **argv)
 		} else if (strcmp(argv[i], "--kind") == 0 ||
 		    strcmp(argv[i], "--limit") == 0) {
 			if (i + 1 >= argc)
-				return cli_usage_err("search", "option %s "
-				    "needs a value", argv[i]);
+				return cli_usage_err("search", _("option %s "
+				    "needs a value"), argv[i]);
 			if (argv[i][2] == 'k')
 				kind = argv[++i];
 			else
@@ -284,19 +284,19 @@ cmd_search(struct cli *c, int argc, char **argv)
 				if ((rc = join_text(argv[i], text, &len)) != 0)
 					return rc;
 		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
-			return cli_usage_err("search", "there is no option "
-			    "'%s'", argv[i]);
+			return cli_usage_err("search", _("there is no option "
+			    "'%s'"), argv[i]);
 		} else if ((rc = join_text(argv[i], text, &len)) != 0) {
 			return rc;
 		}
 	}
 	if (len == 0)
-		return cli_usage_err("search", "give the words to search for");
+		return cli_usage_err("search", _("give the words to search for"));
 	if (limit_text != NULL) {
 		limit = strtoul(limit_text, &end, 10);
 		if (*limit_text == 0 || *end != 0 || limit < 1 || limit > 100)
-			return cli_usage_err("search", "--limit takes a whole "
-			    "number from 1 to 100");
+			return cli_usage_err("search", _("--limit takes a whole "
+			    "number from 1 to 100"));
 	}
 	memset(kv, 0, sizeof(kv));
 	tv_set_str(&kv[2 * n], "text", 4);
@@ -315,7 +315,7 @@ cmd_search(struct cli *c, int argc, char **argv)
 	map.items = kv;
 	rc = cli_call(c, "search", &map, search_row, &l);
 	if (rc == 0 && !l.has_head && !c->is_json)
-		printf("%s\n", out_tr("Nothing found.", "Intet fundet."));
+		printf("%s\n", _("Nothing found."));
 	/* JSON stays one document, also after an error. */
 	if (!l.has_head && c->is_json)
 		cli_out(c)->head(&l.head);

@@ -23,8 +23,8 @@
 #include "recset.h"
 
 #define DOC_MAX (64u << 20)	/* a graph or page larger than this is refused */
-#define DOT_MISSING "graphviz is not installed: apt-get install graphviz, " \
-	"or use --format dot"
+#define DOT_MISSING N_("graphviz is not installed: apt-get install " \
+	"graphviz, or use --format dot")
 
 /* ---- Fetching ---------------------------------------------------------- */
 
@@ -37,16 +37,16 @@ fetch_item(struct cli *c, void *arg, const struct tv_value *item)
 	(void)c;
 	if (item->type != TV_MAP || (raw = tv_map_get(item, "raw")) == NULL ||
 	    raw->type != TV_BIN) {
-		cli_err("tvaersd sent an item tvaers cannot read. Are tvaers "
-		    "and tvaersd the same version?");
+		cli_err(_("tvaersd sent an item tvaers cannot read. Are tvaers "
+		    "and tvaersd the same version?"));
 		return EXIT_REFUSED;
 	}
 	local = tv_map_get(item, "local");
 	if (local != NULL && local->type == TV_BOOL && local->b)
 		return 0;	/* personal data stays out of every view */
 	if ((rc = tv_recset_add(arg, raw->bytes, raw->len)) != 0) {
-		cli_err("tvaersd sent a record tvaers cannot read (%s). Are "
-		    "tvaers and tvaersd the same version?", tv_strerror(rc));
+		cli_err(_("tvaersd sent a record tvaers cannot read (%s). Are "
+		    "tvaers and tvaersd the same version?"), tv_strerror(rc));
 		return EXIT_REFUSED;
 	}
 	return 0;
@@ -80,8 +80,8 @@ id_item(struct cli *c, void *arg, const struct tv_value *item)
 	if (v == NULL || v->type != TV_STR || v->len != TV_AREA_TEXT_LEN ||
 	    tv_b32_decode((const char *)v->bytes, v->len, arg,
 	    TV_PK_LEN) != 0) {
-		cli_err("tvaersd sent an area id tvaers cannot read. Are "
-		    "tvaers and tvaersd the same version?");
+		cli_err(_("tvaersd sent an area id tvaers cannot read. Are "
+		    "tvaers and tvaersd the same version?"));
 		return EXIT_REFUSED;
 	}
 	return 0;
@@ -94,7 +94,7 @@ static int
 write_all(FILE *f, const void *p, size_t len, const char *what)
 {
 	if (fwrite(p, 1, len, f) != len || fflush(f) != 0) {
-		cli_err("cannot write %s: %s", what, strerror(errno));
+		cli_err(_("cannot write %s: %s"), what, strerror(errno));
 		return EXIT_REFUSED;
 	}
 	return 0;
@@ -134,11 +134,11 @@ run_dot_svg(const char *dot_path, const struct tv_buf *dot, FILE *out)
 	pid_t pid;
 
 	if (fflush(out) != 0 || pipe(fds) != 0) {
-		cli_err("cannot start dot: %s", strerror(errno));
+		cli_err(_("cannot start dot: %s"), strerror(errno));
 		return EXIT_REFUSED;
 	}
 	if ((pid = fork()) < 0) {
-		cli_err("cannot start dot: %s", strerror(errno));
+		cli_err(_("cannot start dot: %s"), strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
 		return EXIT_REFUSED;
@@ -168,10 +168,11 @@ run_dot_svg(const char *dot_path, const struct tv_buf *dot, FILE *out)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		cli_err("dot failed (%s %d); the DOT text is what `tvaers graph "
-		    "--format dot` prints", WIFEXITED(status) ? "exit status" :
-		    "signal", WIFEXITED(status) ? WEXITSTATUS(status) :
-		    WTERMSIG(status));
+		cli_err(WIFEXITED(status) ? _("dot failed (exit status %d); "
+		    "the DOT text is what `tvaers graph --format dot` prints") :
+		    _("dot failed (signal %d); the DOT text is what `tvaers "
+		    "graph --format dot` prints"), WIFEXITED(status) ?
+		    WEXITSTATUS(status) : WTERMSIG(status));
 		rc = EXIT_REFUSED;
 	}
 	return rc;
@@ -186,16 +187,16 @@ emit(const struct tv_buf *doc, const char *dot_path, const char *path)
 	int rc;
 
 	if (path != NULL && (f = cli_atomic_open(path, &tmp)) == NULL) {
-		cli_err("cannot create a file beside %s: %s. Choose another "
-		    "--out.", path, strerror(errno));
+		cli_err(_("cannot create a file beside %s: %s. Choose another "
+		    "--out."), path, strerror(errno));
 		return EXIT_REFUSED;
 	}
 	rc = dot_path != NULL ? run_dot_svg(dot_path, doc, f) :
-	    write_all(f, doc->data, doc->len, path ? path : "the output");
+	    write_all(f, doc->data, doc->len, path ? path : _("the output"));
 	if (path == NULL)
 		return rc;
 	if (rc == 0 && cli_atomic_commit(f, tmp, path) != 0) {
-		cli_err("cannot write %s: %s", path, strerror(errno));
+		cli_err(_("cannot write %s: %s"), path, strerror(errno));
 		rc = EXIT_REFUSED;
 		unlink(tmp);
 	} else if (rc != 0) {
@@ -227,24 +228,24 @@ graph_args_parse(struct cli *c, int argc, char **argv, struct graph_args *a)
 		else if ((v = cli_opt_value("graph", argc, argv, &i, "--format",
 		    &rc)) != NULL) {
 			if (strcmp(v, "dot") != 0 && strcmp(v, "svg") != 0)
-				return cli_usage_err("graph", "--format is dot "
-				    "or svg, not '%s'", v);
+				return cli_usage_err("graph", _("--format is dot "
+				    "or svg, not '%s'"), v);
 			a->svg = strcmp(v, "svg") == 0;
 		} else if ((v = cli_opt_value("graph", argc, argv, &i, "--out",
 		    &rc)) != NULL) {
 			if (*v == 0)
-				return cli_usage_err("graph", "--out needs a "
-				    "file name");
+				return cli_usage_err("graph", _("--out needs a "
+				    "file name"));
 			a->out = v;
 		} else if (rc != 0)
 			return rc;
 		else
-			return cli_usage_err("graph", "unexpected argument "
-			    "'%s'", argv[i]);
+			return cli_usage_err("graph", _("unexpected argument "
+			    "'%s'"), argv[i]);
 	}
 	if (c->is_json && a->out == NULL)
-		return cli_usage_err("graph", "--json describes the file "
-		    "written: give --out FILE");
+		return cli_usage_err("graph", _("--json describes the file "
+		    "written: give --out FILE"));
 	return 0;
 }
 
@@ -266,10 +267,8 @@ graph_summary(const struct cli *c, const struct tv_fedgraph_stats *st,
 		}
 		return;
 	}
-	printf(out_tr("wrote %s: %zu areas, %zu links (%zu across "
-	    "municipalities, %zu listed by one side only), %zu networks\n",
-	    "skrev %s: %zu områder, %zu forbindelser (%zu på tværs af "
-	    "kommuner, %zu kun angivet af den ene side), %zu netværk\n"),
+	printf(_("wrote %s: %zu areas, %zu links (%zu across "
+	    "municipalities, %zu listed by one side only), %zu networks\n"),
 	    path, st->areas, st->links, st->cross, st->one_sided,
 	    st->networks);
 }
@@ -289,14 +288,14 @@ cmd_graph(struct cli *c, int argc, char **argv)
 		return rc;
 	/* Before asking the daemon anything: the missing tool is the news. */
 	if (a.svg && (dot_path = find_in_path("dot")) == NULL) {
-		cli_err(DOT_MISSING);
+		cli_err("%s", _(DOT_MISSING));
 		return EXIT_REFUSED;
 	}
 	tv_recset_init(&s);
 	tv_buf_init(&dot, DOC_MAX);
 	if ((rc = fetch_kinds(c, kinds, &s)) == 0 &&
 	    (rc = tv_fedgraph_dot(&s, a.networks, &dot, &st)) != 0) {
-		cli_err("cannot draw the graph: %s", tv_strerror(rc));
+		cli_err(_("cannot draw the graph: %s"), tv_strerror(rc));
 		rc = EXIT_REFUSED;
 	}
 	if (rc == 0)
@@ -330,35 +329,35 @@ cmd_overview(struct cli *c, int argc, char **argv)
 		else if ((v = cli_opt_value("overview", argc, argv, &i, "--out",
 		    &rc)) != NULL) {
 			if (*v == 0)
-				return cli_usage_err("overview", "--out needs "
-				    "a file name");
+				return cli_usage_err("overview", _("--out needs "
+				    "a file name"));
 			path = v;
 		} else if ((v = cli_opt_value("overview", argc, argv, &i, "--lang",
 		    &rc)) != NULL) {
 			if (strcmp(v, "da") != 0 && strcmp(v, "en") != 0)
-				return cli_usage_err("overview", "--lang is da "
-				    "or en, not '%s'", v);
+				return cli_usage_err("overview", _("--lang is da "
+				    "or en, not '%s'"), v);
 			o.lang = v;
 		} else if (rc != 0)
 			return rc;
 		else
-			return cli_usage_err("overview", "unexpected argument "
-			    "'%s'", argv[i]);
+			return cli_usage_err("overview", _("unexpected argument "
+			    "'%s'"), argv[i]);
 	}
 	if (c->is_json && path == NULL)
-		return cli_usage_err("overview", "--json describes the file "
-		    "written: give --out FILE");
+		return cli_usage_err("overview", _("--json describes the file "
+		    "written: give --out FILE"));
 	tv_recset_init(&s);
 	tv_buf_init(&html, DOC_MAX);
 	if ((rc = cli_call(c, "id", NULL, id_item, area)) == 0)
 		rc = fetch_kinds(c, kinds, &s);
 	if (rc == 0 && (rc = tv_overview_html(&s, &o, &html)) != 0) {
 		if (rc == TV_ENOTFOUND)
-			cli_err("this area has no profile yet. Give it one: "
+			cli_err(_("this area has no profile yet. Give it one: "
 			    "tvaers set area --name NAME --kind landsby "
-			    "--municipality CODE");
+			    "--municipality CODE"));
 		else
-			cli_err("cannot write the overview: %s",
+			cli_err(_("cannot write the overview: %s"),
 			    tv_strerror(rc));
 		rc = EXIT_REFUSED;
 	}
@@ -374,8 +373,7 @@ cmd_overview(struct cli *c, int argc, char **argv)
 				json_decref(j);
 			}
 		} else
-			printf(out_tr("wrote %s (%zu bytes)\n",
-			    "skrev %s (%zu byte)\n"), path, html.len);
+			printf(_("wrote %s (%zu bytes)\n"), path, html.len);
 	}
 	tv_buf_free(&html);
 	tv_recset_free(&s);

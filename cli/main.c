@@ -24,18 +24,18 @@
 
 static const struct cmd cmds[] = {
 	{ "status", cmd_status, "",
-	    "this area, its name and how many records the store holds",
-	    "Shows this area's id and name, how many records the store holds\n"
+	    N_("this area, its name and how many records the store holds"),
+	    N_("Shows this area's id and name, how many records the store holds\n"
 	    "(all of them, this area's own, the local-only ones, tombstones),\n"
 	    "and the daemon's version, pid, uptime, data directory and database\n"
-	    "size.\n", true },
+	    "size.\n"), true },
 	{ "id", cmd_id, "",
-	    "this area's id",
-	    "Prints this area's id: the text form of its public key, by which\n"
-	    "other areas know it. With --json: {\"area\": ID}.\n", true },
+	    N_("this area's id"),
+	    N_("Prints this area's id: the text form of its public key, by which\n"
+	    "other areas know it. With --json: {\"area\": ID}.\n"), true },
 	{ "add", cmd_add, "KIND --FIELD VALUE...",
-	    "adds a record; field options are the wire field names",
-	    "Adds a record of KIND, signed with the area's key and stored before\n"
+	    N_("adds a record; field options are the wire field names"),
+	    N_("Adds a record of KIND, signed with the area's key and stored before\n"
 	    "tvaers answers, and prints it. KIND is a wire name or its Danish\n"
 	    "label (association or forening, project or projekt, ...); `tvaers\n"
 	    "kinds` lists them. Each field is an option named after the field:\n"
@@ -49,10 +49,10 @@ static const struct cmd cmds[] = {
 	    "\n"
 	    "Example:\n"
 	    "  tvaers add association --name \"Ridelauget Østby\" \\\n"
-	    "      --interests heste,natur --municipality 336\n", true },
+	    "      --interests heste,natur --municipality 336\n"), true },
 	{ "set", cmd_set, "REF --FIELD VALUE...",
-	    "changes fields of one of this area's records",
-	    "Writes a new version of one of this area's records with the given\n"
+	    N_("changes fields of one of this area's records"),
+	    N_("Writes a new version of one of this area's records with the given\n"
 	    "fields changed, and prints it; --FIELD \"\" removes a field. The\n"
 	    "options are those of `tvaers add`. REF is `area` (this area's\n"
 	    "profile, created by its first set), a record id or its first\n"
@@ -60,23 +60,25 @@ static const struct cmd cmds[] = {
 	    "\n"
 	    "Examples:\n"
 	    "  tvaers set area --name \"Østby\" --kind landsby --municipality 336\n"
-	    "  tvaers set 3kf9a2bq --members 60 --members_year 2024\n", true },
+	    "  tvaers set 3kf9a2bq --members 60 --members_year 2024\n"), true },
 	{ "rm", cmd_rm, "REF",
-	    "deletes a record (a tombstone replaces it everywhere)",
-	    "Deletes one of this area's records: a tombstone, a version without\n"
+	    N_("deletes a record (a tombstone replaces it everywhere)"),
+	    N_("Deletes one of this area's records: a tombstone, a version without\n"
 	    "content, replaces it here and in every area it reaches. REF as for\n"
-	    "`tvaers set`.\n", true },
+	    "`tvaers set`.\n"), true },
 	{ "show", cmd_show, "REF",
-	    "one record, every field",
-	    "Shows one record: its reference, kind and area, every field, when it\n"
+	    N_("one record, every field"),
+	    N_("Shows one record: its reference, kind and area, every field, when it\n"
 	    "was last changed and the start of its hash. REF is `area`, a record\n"
-	    "id or its first characters, or AREA:ID.\n", true },
+	    "id or its first characters, or AREA:ID.\n"), true },
 	{ "list", cmd_list, "[KIND] [--interests X,Y] [--status S] [--deleted] "
 	    "[--area A] [--municipality M] [--region R] [--near KM] "
 	    "[--since DATE]",
-	    "the records of a kind",
-	    "Lists records, of one KIND or of every kind, as a table that starts\n"
-	    "at once however many records there are; with --json, an array.\n"
+	    N_("the records of a kind"),
+	    N_("Lists records, of one KIND or of every kind, as a table in Danish\n"
+	    "alphabetical order (Æ, Ø, Å after Z; Aa as Å) when a kind has at\n"
+	    "most 2,000 records, else in tvaersd's order (by kind, then by the\n"
+	    "bytes of the title), which --json always keeps.\n"
 	    "\n"
 	    "Options:\n"
 	    "  --interests X,Y  only records with at least one of these interests\n"
@@ -93,12 +95,12 @@ static const struct cmd cmds[] = {
 	    "                   \"DATE HH:MM\" (Danish time)\n"
 	    "\n"
 	    "A record's area is the area that wrote it, and its place that\n"
-	    "area's location, or its municipality's centre if it gives none.\n",
+	    "area's location, or its municipality's centre if it gives none.\n"),
 	    true },
 	{ "export", cmd_export,
 	    "[--out FILE] | --csv --kind KIND [--format excel|rfc4180] [--out FILE]",
-	    "every record as JSON lines, or one kind as CSV",
-	    "Writes every record the store holds, tombstones and local-only\n"
+	    N_("every record as JSON lines, or one kind as CSV"),
+	    N_("Writes every record the store holds, tombstones and local-only\n"
 	    "records included, as JSON Lines: one object per line with ref, area,\n"
 	    "id, kind, timestamp (µs), updated, deleted, local, hash, fields,\n"
 	    "signature and raw (the complete signed record in hex), so that\n"
@@ -120,11 +122,11 @@ static const struct cmd cmds[] = {
 	    "                   double click: UTF-8 with a BOM, ';' between\n"
 	    "                   fields, DD-MM-YYYY dates, decimal commas, Danish\n"
 	    "                   labels; rfc4180: for programs: no BOM, ',', ISO\n"
-	    "                   dates, UTC times, codes instead of labels\n", true },
+	    "                   dates, UTC times, codes instead of labels\n"), true },
 	{ "import", cmd_import,
 	    "FILE --kind KIND [--dry-run] | --template --kind KIND",
-	    "adds or updates records from a spreadsheet (CSV)",
-	    "Reads FILE (CSV; '-' is stdin) and makes each line a record of KIND\n"
+	    N_("adds or updates records from a spreadsheet (CSV)"),
+	    N_("Reads FILE (CSV; '-' is stdin) and makes each line a record of KIND\n"
 	    "(association, project or event) of this area. The first line names\n"
 	    "the columns: Danish labels (Navn, Formål, Stiftet ...), English\n"
 	    "labels or field names, in any case; `tvaers template --kind KIND`\n"
@@ -151,19 +153,19 @@ static const struct cmd cmds[] = {
 	    "  --template   print the header line instead (as `tvaers template`)\n"
 	    "\n"
 	    "Example:\n"
-	    "  tvaers import foreninger.csv --kind forening --dry-run\n", true },
+	    "  tvaers import foreninger.csv --kind forening --dry-run\n"), true },
 	{ "template", cmd_template, "--kind KIND [--format excel|rfc4180]",
-	    "the header line of a CSV file for import (built in)",
-	    "Prints the header line of a CSV file of KIND (association, project\n"
+	    N_("the header line of a CSV file for import (built in)"),
+	    N_("Prints the header line of a CSV file of KIND (association, project\n"
 	    "or event) to fill in and import: every field, headed by its Danish\n"
 	    "label, in the Excel dialect (UTF-8 with BOM, ';'), or with\n"
 	    "--format rfc4180 by field name with ','.\n"
 	    "\n"
 	    "Example:\n"
-	    "  tvaers template --kind forening > foreninger.csv\n", false },
+	    "  tvaers template --kind forening > foreninger.csv\n"), false },
 	{ "search", cmd_search, "TEXT [--kind K] [--limit N]",
-	    "finds records by their text, ranked, with snippets",
-	    "Searches every text of every record this daemon holds: this area's\n"
+	    N_("finds records by their text, ranked, with snippets"),
+	    N_("Searches every text of every record this daemon holds: this area's\n"
 	    "own, the local-only ones and those of other areas. All words must\n"
 	    "match; \"quoted words\" must match as a phrase; when the words as\n"
 	    "typed find fewer than N hits, the last word also matches the words\n"
@@ -182,56 +184,57 @@ static const struct cmd cmds[] = {
 	    "\n"
 	    "Examples:\n"
 	    "  tvaers search Åbenrå\n"
-	    "  tvaers search '\"ridesti langs åen\"' --kind projekt\n", true },
+	    "  tvaers search '\"ridesti langs åen\"' --kind projekt\n"), true },
 	{ "peers", cmd_peers, "[add ADDR | rm ADDR]",
-	    "the daemons this one links to, or add or remove one",
-	    "Without arguments, lists known peers and inbound links: address,\n"
-	    "state (connected, connecting, backoff, inbound), area, name and the\n"
-	    "last error. `peers add HOST:PORT` remembers a peer and dials it;\n"
-	    "`peers rm HOST:PORT` forgets it and closes its link. Peers listen\n"
-	    "on port 7340 by default.\n", true },
+	    N_("the daemons this one links to, or add or remove one"),
+	    N_("Without arguments, lists known peers and inbound links: address,\n"
+	    "state (connected, connecting, backoff, inbound, or gone: an inbound\n"
+	    "link that ended, with its totals), area, name and the last error.\n"
+	    "`peers add HOST:PORT` remembers a peer and dials it; `peers rm\n"
+	    "HOST:PORT` forgets it and closes its link. Peers listen on port\n"
+	    "7340 by default.\n"), true },
 	{ "invite", cmd_invite, "[--address HOST:PORT] [--days N]",
-	    "an invite code for another area to join this federation",
-	    "Prints a code that carries this federation's key (a secret: give\n"
+	    N_("an invite code for another area to join this federation"),
+	    N_("Prints a code that carries this federation's key (a secret: give\n"
 	    "it only to the area you invite) and where to reach this daemon.\n"
 	    "\n"
 	    "Options:\n"
 	    "  --address HOST:PORT  the address to put in the code (default: the\n"
 	    "                       addresses this daemon listens on)\n"
-	    "  --days N             valid for N days (default 7)\n", true },
+	    "  --days N             valid for N days (default 7)\n"), true },
 	{ "join", cmd_join, "CODE",
-	    "joins the federation of an invite code",
-	    "Takes the federation key from CODE (made by `tvaers invite` on\n"
+	    N_("joins the federation of an invite code"),
+	    N_("Takes the federation key from CODE (made by `tvaers invite` on\n"
 	    "another daemon) and dials the addresses in it. Refused if this area\n"
-	    "already peers in another federation.\n", true },
+	    "already peers in another federation.\n"), true },
 	{ "areas", cmd_areas, "",
-	    "every area this daemon knows of, and how it is reached",
-	    "Lists the areas whose records this daemon holds or blocks, and the\n"
+	    N_("every area this daemon knows of, and how it is reached"),
+	    N_("Lists the areas whose records this daemon holds or blocks, and the\n"
 	    "areas linked right now: short id, name, municipality, records held,\n"
 	    "last update, link (own, direct: a peer linked now, or relayed) and\n"
-	    "whether it is blocked.\n", true },
+	    "whether it is blocked.\n"), true },
 	{ "block", cmd_block, "AREA",
-	    "deletes an area's records and refuses them from now on",
-	    "AREA is an area id, a unique prefix of one, or a unique area name\n"
+	    N_("deletes an area's records and refuses them from now on"),
+	    N_("AREA is an area id, a unique prefix of one, or a unique area name\n"
 	    "(see `tvaers areas`). Every record of the area held here is\n"
 	    "deleted, and its records are neither stored nor passed on again\n"
-	    "until `tvaers unblock AREA`. Your own area cannot be blocked.\n",
+	    "until `tvaers unblock AREA`. Your own area cannot be blocked.\n"),
 	    true },
 	{ "unblock", cmd_unblock, "AREA",
-	    "lifts a block; the area's records return with the next sync",
-	    "Forgets the block of AREA (as for block). Its records come back\n"
-	    "from the peers at the next reconciliation.\n", true },
+	    N_("lifts a block; the area's records return with the next sync"),
+	    N_("Forgets the block of AREA (as for block). Its records come back\n"
+	    "from the peers at the next reconciliation.\n"), true },
 	{ "log", cmd_log, "[N] [LEVEL]",
-	    "recent link and sync events, or change the log level",
-	    "Prints the last N (default 50, at most 200) sync events the daemon\n"
+	    N_("recent link and sync events, or change the log level"),
+	    N_("Prints the last N (default 50, at most 200) sync events the daemon\n"
 	    "keeps in memory: links opened and closed, handshake failures,\n"
 	    "reconciliations, records stored or refused, blocks. With LEVEL\n"
 	    "(error, warn, info, debug or verbose), sets the daemon's log level\n"
-	    "until it restarts instead.\n", true },
+	    "until it restarts instead.\n"), true },
 	{ "events", cmd_events,
 	    "[--from DATE] [--to DATE] [--ical [--out FILE]]",
-	    "coming events of every area held here, or an iCalendar file",
-	    "Lists the events this daemon holds, its own and other areas', that\n"
+	    N_("coming events of every area held here, or an iCalendar file"),
+	    N_("Lists the events this daemon holds, its own and other areas', that\n"
 	    "are on from --from (default today) to --to (the whole day\n"
 	    "included; default: no end), in order of start, in Danish time:\n"
 	    "date, time, title, area and place. Cancelled events are listed\n"
@@ -252,11 +255,11 @@ static const struct cmd cmds[] = {
 	    "event_keep_months) every area deletes them.\n"
 	    "\n"
 	    "Example:\n"
-	    "  tvaers events --from 01-12-2025 --ical --out arrangementer.ics\n",
+	    "  tvaers events --from 01-12-2025 --ical --out arrangementer.ics\n"),
 	    true },
 	{ "graph", cmd_graph, "[--format dot|svg] [--networks] [--out FILE]",
-	    "the federation as a Graphviz graph",
-	    "Draws every area this daemon knows as a node, grouped in a box per\n"
+	    N_("the federation as a Graphviz graph"),
+	    N_("Draws every area this daemon knows as a node, grouped in a box per\n"
 	    "municipality, and a line between two areas when either lists the\n"
 	    "other in its profile's peers field. Lines between municipalities\n"
 	    "are thick and red; a line only one of the two lists is dashed; an\n"
@@ -272,11 +275,11 @@ static const struct cmd cmds[] = {
 	    "                    say what it holds; --json says it as JSON\n"
 	    "\n"
 	    "Example:\n"
-	    "  tvaers graph --format svg --networks --out forbindelser.svg\n",
+	    "  tvaers graph --format svg --networks --out forbindelser.svg\n"),
 	    true },
 	{ "overview", cmd_overview, "[--out FILE] [--lang da|en]",
-	    "one printable HTML page about this area",
-	    "Writes one self-contained HTML page (A4 print style, no external\n"
+	    N_("one printable HTML page about this area"),
+	    N_("Writes one self-contained HTML page (A4 print style, no external\n"
 	    "files, no scripts) for the notice board or the general assembly:\n"
 	    "this area's associations grouped by interest, its projects (shelved\n"
 	    "ones too), upcoming events here and within 20 km, and projects of\n"
@@ -291,11 +294,11 @@ static const struct cmd cmds[] = {
 	    "  --lang da|en   the page's language (default da)\n"
 	    "\n"
 	    "Example:\n"
-	    "  tvaers overview --out oversigt.html && chromium oversigt.html\n",
+	    "  tvaers overview --out oversigt.html && chromium oversigt.html\n"),
 	    true },
 	{ "match", cmd_match, "[--interests X,Y] [--within KM]",
-	    "projects and associations nearby that share this area's interests",
-	    "Finds associations, and projects that are ideas, being planned or\n"
+	    N_("projects and associations nearby that share this area's interests"),
+	    N_("Finds associations, and projects that are ideas, being planned or\n"
 	    "shelved (skuffe), in areas within KM kilometres (default 20) that\n"
 	    "share an interest with this area's associations and projects (or\n"
 	    "with --interests). Grouped by interest; within a group nearest\n"
@@ -309,43 +312,43 @@ static const struct cmd cmds[] = {
 	    "\n"
 	    "Options:\n"
 	    "  --interests X,Y  match these interests instead of this area's\n"
-	    "  --within KM      whole kilometres, 1 to 500 (default 20)\n", true },
+	    "  --within KM      whole kilometres, 1 to 500 (default 20)\n"), true },
 	{ "networks", cmd_networks, "",
-	    "cooperation networks and whether each member has confirmed",
-	    "Lists the network records held, each member with its area and\n"
+	    N_("cooperation networks and whether each member has confirmed"),
+	    N_("Lists the network records held, each member with its area and\n"
 	    "municipality: confirmed when the network lists it and the member's\n"
 	    "own area has written a membership record for it; otherwise pending\n"
 	    "(afventer bekræftelse). Says whether the network crosses\n"
-	    "municipality borders.\n", true },
+	    "municipality borders.\n"), true },
 	{ "boards", cmd_boards, "",
-	    "people on several boards and boards with vacant seats (local only)",
-	    "Reads this area's local role records (never sent to other areas):\n"
+	    N_("people on several boards and boards with vacant seats (local only)"),
+	    N_("Reads this area's local role records (never sent to other areas):\n"
 	    "the people who hold a current board role (chair, vice-chair,\n"
 	    "treasurer, secretary, board member) in more than one association,\n"
 	    "and the associations with vacant seats, by their published\n"
 	    "board_vacant or by fewer current board roles than board_seats.\n"
 	    "Only the counts board_vacant and seeking on association records\n"
-	    "ever reach other areas.\n", true },
+	    "ever reach other areas.\n"), true },
 	{ "municipalities", cmd_municipalities, "",
-	    "the municipality codes (built in; no daemon needed)",
-	    "Lists Denmark's municipalities: code, name and region. Fields of\n"
+	    N_("the municipality codes (built in; no daemon needed)"),
+	    N_("Lists Denmark's municipalities: code, name and region. Fields of\n"
 	    "type municipality take the code. With --json, also each centroid in\n"
-	    "micro-degrees.\n", false },
+	    "micro-degrees.\n"), false },
 	{ "interests", cmd_interests, "",
-	    "the interest vocabulary (built in)",
-	    "Lists the interest codes with their Danish and English labels. Free\n"
-	    "tags (e.g. islandsheste) may stand beside the codes.\n", false },
+	    N_("the interest vocabulary (built in)"),
+	    N_("Lists the interest codes with their Danish and English labels. Free\n"
+	    "tags (e.g. islandsheste) may stand beside the codes.\n"), false },
 	{ "kinds", cmd_kinds, "[KIND]",
-	    "the record kinds, or the fields of one (built in)",
-	    "Without KIND, lists the record kinds: wire name, Danish label, and\n"
+	    N_("the record kinds, or the fields of one (built in)"),
+	    N_("Without KIND, lists the record kinds: wire name, Danish label, and\n"
 	    "whether its records are local-only (they never leave this daemon).\n"
 	    "With KIND, lists its fields: wire name, label (Danish in brackets),\n"
-	    "type, limits, whether required, and the codes of enumerations.\n",
+	    "type, limits, whether required, and the codes of enumerations.\n"),
 	    false },
 	{ "help", cmd_help, "[COMMAND]",
-	    "this help, or the help of one command",
-	    "Prints the list of commands, or the help of COMMAND (the same as\n"
-	    "`tvaers COMMAND --help`).\n", false },
+	    N_("this help, or the help of one command"),
+	    N_("Prints the list of commands, or the help of COMMAND (the same as\n"
+	    "`tvaers COMMAND --help`).\n"), false },
 };
 
 #define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -396,35 +399,38 @@ cli_usage_err(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	if (c != NULL)
-		fprintf(stderr, ". Usage: %s %s%s%s (see `%s %s --help`)\n",
+		fprintf(stderr, _(". Usage: %s %s%s%s (see `%s %s --help`)\n"),
 		    PROG_NAME, c->name, *c->usage ? " " : "", c->usage,
 		    PROG_NAME, c->name);
 	else
-		fprintf(stderr, ". See `%s --help`.\n", PROG_NAME);
+		fprintf(stderr, _(". See `%s --help`.\n"), PROG_NAME);
 	return EXIT_USAGE;
 }
 
 void
 cli_help_main(FILE *f)
 {
-	fprintf(f,
-	    "Usage: %s [--json] [--home DIR] [--socket PATH] COMMAND [ARGS]\n"
+	fprintf(f, _(
+	    "Usage: %s [--json] [--lang da|en] [--home DIR] [--socket PATH]\n"
+	    "       COMMAND [ARGS]\n"
 	    "\n"
 	    "Shows and changes the records of this area's tvaersd: its\n"
 	    "associations, projects, networks, events and documents, signed with\n"
 	    "the area's key and shared with the areas it peers with.\n"
 	    "\n"
-	    "Commands:\n", PROG_NAME);
+	    "Commands:\n"), PROG_NAME);
 	for (size_t i = 0; i < N_CMDS; i++)
-		fprintf(f, "  %-15s %s\n", cmds[i].name, cmds[i].summary);
-	fprintf(f,
+		fprintf(f, "  %-15s %s\n", cmds[i].name, _(cmds[i].summary));
+	fprintf(f, _(
 	    "\n"
 	    "Options:\n"
 	    "  --json         print one JSON document for scripts (an array for\n"
 	    "                 list and the tables), the same in every language\n"
 	    "                 and terminal; export writes JSON Lines or CSV\n"
+	    "  --lang da|en   Danish or English for people (default: the locale,\n"
+	    "                 LC_ALL, LC_MESSAGES or LANG: da_* is Danish)\n"
 	    "  --home DIR     tvaersd's data directory; the socket is\n"
-	    "                 DIR/" SOCKET_NAME ". Default: $TVAERS_HOME, else\n"
+	    "                 DIR/control.sock. Default: $TVAERS_HOME, else\n"
 	    "                 $XDG_DATA_HOME/tvaers, else ~/.local/share/tvaers\n"
 	    "  --socket PATH  the control socket itself (beats --home)\n"
 	    "  -h, --help     this help; `%s COMMAND --help` for one command\n"
@@ -442,24 +448,24 @@ cli_help_main(FILE *f)
 	    "     wrong (the message says why and what to do)\n"
 	    "  2  usage error: an unknown command, kind, field or option\n"
 	    "  3  tvaersd is not reachable (not running, or another data\n"
-	    "     directory: see --home)\n", PROG_NAME, PROG_NAME);
+	    "     directory: see --home)\n"), PROG_NAME, PROG_NAME);
 }
 
 void
 cli_help_cmd(const struct cmd *cmd, FILE *f)
 {
-	fprintf(f, "Usage: %s [--json] %s%s%s\n\n%s", PROG_NAME, cmd->name,
-	    *cmd->usage ? " " : "", cmd->usage, cmd->help);
+	fprintf(f, _("Usage: %s [--json] %s%s%s\n\n%s"), PROG_NAME, cmd->name,
+	    *cmd->usage ? " " : "", cmd->usage, _(cmd->help));
 	if (cmd->needs_daemon)
-		fprintf(f, "\nNeeds a running tvaersd; `%s --help` describes "
-		    "--home, --socket\nand the exit status.\n", PROG_NAME);
+		fprintf(f, _("\nNeeds a running tvaersd; `%s --help` describes "
+		    "--home, --socket\nand the exit status.\n"), PROG_NAME);
 }
 
 int
 cli_flush(void)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		cli_err("cannot write the output: %s", strerror(errno));
+		cli_err(_("cannot write the output: %s"), strerror(errno));
 		return EXIT_REFUSED;
 	}
 	return 0;
@@ -509,27 +515,27 @@ connect_failed(const char *path, int rc)
 	switch (-rc) {
 	case ENOENT:
 	case ENOTDIR:
-		cli_err("tvaersd is not running (no socket at %s). Start it with "
+		cli_err(_("tvaersd is not running (no socket at %s). Start it with "
 		    "`tvaersd` or `make run`; set TVAERS_HOME if it uses another "
-		    "data directory.", path);
+		    "data directory."), path);
 		break;
 	case ECONNREFUSED:
-		cli_err("tvaersd is not running (nothing answers at %s). Start "
+		cli_err(_("tvaersd is not running (nothing answers at %s). Start "
 		    "it with `tvaersd` or `make run`; set TVAERS_HOME if it uses "
-		    "another data directory.", path);
+		    "another data directory."), path);
 		break;
 	case EACCES:
 	case EPERM:
-		cli_err("cannot connect to tvaersd at %s: permission denied. Run "
-		    "tvaers as the user that runs tvaersd.", path);
+		cli_err(_("cannot connect to tvaersd at %s: permission denied. Run "
+		    "tvaers as the user that runs tvaersd."), path);
 		break;
 	case ENAMETOOLONG:
-		cli_err("the socket path %s is too long for a Unix socket. Use a "
-		    "shorter --home or --socket.", path);
+		cli_err(_("the socket path %s is too long for a Unix socket. Use a "
+		    "shorter --home or --socket."), path);
 		break;
 	default:
-		cli_err("cannot connect to tvaersd at %s: %s. Check that tvaersd "
-		    "runs (`make run`) and see its log.", path, tv_strerror(rc));
+		cli_err(_("cannot connect to tvaersd at %s: %s. Check that tvaersd "
+		    "runs (`make run`) and see its log."), path, tv_strerror(rc));
 		break;
 	}
 	return EXIT_UNREACHABLE;
@@ -577,34 +583,34 @@ cli_call(struct cli *c, const char *op, const struct tv_value *args,
 		snprintf(c->last_msg, sizeof(c->last_msg), "%s", msg);
 		break;
 	case -EAGAIN:
-		cli_err("tvaersd did not answer within %d seconds. It may be "
-		    "overloaded or stuck; see its log.", CLIENT_TIMEOUT);
+		cli_err(_("tvaersd did not answer within %d seconds. It may be "
+		    "overloaded or stuck; see its log."), CLIENT_TIMEOUT);
 		return EXIT_UNREACHABLE;
 	case TV_ETRUNC:
-		cli_err("tvaersd closed the connection before it answered. It "
+		cli_err(_("tvaersd closed the connection before it answered. It "
 		    "may be stopping or serving too many connections; see its "
-		    "log.");
+		    "log."));
 		return EXIT_UNREACHABLE;
 	case -EPIPE:
 	case -ECONNRESET:
-		cli_err("lost the connection to tvaersd (%s). See its log.",
+		cli_err(_("lost the connection to tvaersd (%s). See its log."),
 		    tv_strerror(rc));
 		return EXIT_UNREACHABLE;
 	case TV_ENOMEM:
-		cli_err("out of memory");
+		cli_err(_("out of memory"));
 		return EXIT_REFUSED;
 	case TV_EUTF8:
-		cli_err("an argument is not valid UTF-8 text. Use a UTF-8 "
-		    "terminal and locale.");
+		cli_err(_("an argument is not valid UTF-8 text. Use a UTF-8 "
+		    "terminal and locale."));
 		return EXIT_USAGE;
 	default:
 		if (rc > -1000) {
-			cli_err("talking to tvaersd: %s. See its log.",
+			cli_err(_("talking to tvaersd: %s. See its log."),
 			    tv_strerror(rc));
 			return EXIT_UNREACHABLE;
 		}
-		cli_err("tvaersd sent a reply tvaers cannot read (%s). Are "
-		    "tvaers and tvaersd the same version?", tv_strerror(rc));
+		cli_err(_("tvaersd sent a reply tvaers cannot read (%s). Are "
+		    "tvaers and tvaersd the same version?"), tv_strerror(rc));
 		return EXIT_REFUSED;
 	}
 	if (code != 0) {
@@ -627,7 +633,7 @@ cmd_help(struct cli *c, int argc, char **argv)
 		return cli_flush();
 	}
 	if ((cmd = cli_cmd_find(argv[1])) == NULL)
-		return cli_usage_err(NULL, "there is no command '%s'", argv[1]);
+		return cli_usage_err(NULL, _("there is no command '%s'"), argv[1]);
 	cli_help_cmd(cmd, stdout);
 	return cli_flush();
 }
@@ -643,26 +649,54 @@ opt_value(int argc, char **argv, int *i, const char *name)
 	if (strcmp(argv[*i], name) != 0)
 		return NULL;
 	if (*i + 1 >= argc) {
-		cli_usage_err(NULL, "option %s needs a value", name);
+		cli_usage_err(NULL, _("option %s needs a value"), name);
 		exit(EXIT_USAGE);
 	}
 	return argv[++*i];
+}
+
+/*
+ * The --lang among the global options, found before anything is printed so
+ * that even a usage error speaks the language asked for; NULL if none.
+ */
+static const char *
+lang_option(int argc, char **argv)
+{
+	const char *lang = NULL;
+
+	for (int i = 1; i < argc && argv[i][0] == '-' &&
+	    strcmp(argv[i], "--") != 0; i++) {
+		if (strncmp(argv[i], "--lang=", 7) == 0)
+			lang = argv[i] + 7;
+		else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+			lang = argv[++i];
+		else if (strcmp(argv[i], "--home") == 0 ||
+		    strcmp(argv[i], "--socket") == 0)
+			i++;
+	}
+	return lang;
 }
 
 int
 main(int argc, char **argv)
 {
 	struct cli c = { .is_json = false };
+	const char *lang = lang_option(argc, argv);
 	const struct cmd *cmd;
 	const char *v;
 	int i, rc;
 
+	if (!i18n_init(lang))
+		return cli_usage_err(NULL, _("--lang takes da (Danish) or en "
+		    "(English), not '%s'"), lang);
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--") == 0) {
 			i++;
 			break;
 		} else if (strcmp(argv[i], "--json") == 0) {
 			c.is_json = true;
+		} else if (opt_value(argc, argv, &i, "--lang") != NULL) {
+			continue;	/* read by lang_option */
 		} else if ((v = opt_value(argc, argv, &i, "--home")) != NULL) {
 			c.home = v;
 		} else if ((v = opt_value(argc, argv, &i, "--socket")) != NULL) {
@@ -674,7 +708,7 @@ main(int argc, char **argv)
 			printf("%s %s\n", PROG_NAME, PROJECT_VERSION);
 			return cli_flush();
 		} else {
-			return cli_usage_err(NULL, "there is no option '%s'",
+			return cli_usage_err(NULL, _("there is no option '%s'"),
 			    argv[i]);
 		}
 	}
@@ -683,7 +717,7 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if ((cmd = cli_cmd_find(argv[i])) == NULL)
-		return cli_usage_err(NULL, "there is no command '%s'", argv[i]);
+		return cli_usage_err(NULL, _("there is no command '%s'"), argv[i]);
 	/*
 	 * `tvaers COMMAND --help`, or --help anywhere among the arguments of
 	 * a command whose arguments are no free text; add and set find it

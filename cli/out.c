@@ -98,19 +98,18 @@ out_record_close(struct out_record *rec)
 const char *
 out_lang(void)
 {
-	return "en";
+	return i18n_is_da() ? "da" : "en";
 }
 
 const char *
 out_tr(const char *en, const char *da)
 {
 	/*
-	 * Danish labels follow the locale once gettext arrives (DATAMODEL.md
-	 * §6.1); every label people see passes through here, so that is the
-	 * one place to change.
+	 * Labels of kinds, fields and enumerations are data in proto's tables
+	 * (shared with the daemon, both languages in --json); they are
+	 * chosen here, not looked up in the catalogue.
 	 */
-	(void)da;
-	return en;
+	return i18n_is_da() ? da : en;
 }
 
 bool

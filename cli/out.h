@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "canon.h"
+#include "i18n.h"
 #include "ids.h"
 #include "kinds.h"
 #include "record.h"
@@ -52,7 +53,8 @@ enum out_type {
 /* One named value: a column of a row, or a line of a detail. */
 struct out_cell {
 	const char *key;	/* JSON key: stable ASCII, never translated */
-	const char *label;	/* heading or label for people; NULL: the value alone */
+	const char *label;	/* heading or label for people, an msgid (N_) that
+				   out_text translates; NULL: the value alone */
 	enum out_type type;
 	const char *s;		/* STR: NUL-terminated */
 	int64_t i;		/* INT */
@@ -113,9 +115,9 @@ int out_record_open(const struct tv_value *item, struct out_record *out);
 /* Frees what out_record_open allocated; safe on a zeroed struct. */
 void out_record_close(struct out_record *rec);
 
-/* The language of human output: "en" (Danish arrives with gettext). */
+/* The language of human output: "da" or "en" (i18n.h decides). */
 const char *out_lang(void);
-/* Chooses the label for the current language; every label goes through here. */
+/* Chooses a label of proto's tables (kinds, fields, enums) for the language. */
 const char *out_tr(const char *en, const char *da);
 /* Formats a record reference [origin, id] as text; returns false if v is not one. */
 bool out_ref_text(const struct tv_value *v, char out[static TV_AREA_TEXT_LEN +

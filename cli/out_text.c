@@ -22,7 +22,7 @@
 #define W_STATUS 13		/* "seeking funds" */
 #define W_AREA TV_SHORT_LEN
 #define W_MUNI 21		/* "336 Ringkøbing-Skjern" */
-#define W_TIME 16		/* "2025-11-08 09:30" */
+#define W_TIME 16		/* "2025-11-08 09:30", "08-11-2025 09.30" */
 
 /* What the current listing looks like. */
 static struct {
@@ -51,7 +51,7 @@ value_text(FILE *m, const struct tv_value *v, int depth)
 		fputs("-", m);
 		break;
 	case TV_BOOL:
-		fputs(v->b ? out_tr("yes", "ja") : out_tr("no", "nej"), m);
+		fputs(v->b ? _("yes") : _("no"), m);
 		break;
 	case TV_UINT:
 		fprintf(m, "%" PRIu64, v->u);
@@ -145,14 +145,11 @@ record_title_field(const struct out_record *rec)
 	return "name";
 }
 
+/* A record's time in Copenhagen, whatever the machine's time zone. */
 static void
-local_time(uint64_t us, const char *fmt, char *out, size_t outlen)
+local_time(uint64_t us, unsigned flags, char *out, size_t outlen)
 {
-	time_t t = (time_t)(us / 1000000);
-	struct tm tm;
-
-	if (localtime_r(&t, &tm) == NULL || strftime(out, outlen, fmt, &tm) == 0)
-		snprintf(out, outlen, "-");
+	tv_fmt_time((int64_t)(us / 1000000), i18n_lang(), flags, out, outlen);
 }
 
 /* Writes one table cell: s made visible, padded or cut to width. */
@@ -185,7 +182,8 @@ text_head(const struct out_head *h)
 		if (!any)
 			return;
 		for (size_t i = 0; i < h->n_cols; i++)
-			put_cell(f, h->cols[i].label, (size_t)h->cols[i].width,
+			put_cell(f, h->cols[i].label != NULL ?
+			    _(h->cols[i].label) : NULL, (size_t)h->cols[i].width,
 			    i + 1 == h->n_cols);
 		putc('\n', f);
 		return;
@@ -199,16 +197,16 @@ text_head(const struct out_head *h)
 	snprintf(title, sizeof(title), "%s", h->kind != NULL &&
 	    h->kind->title_field != NULL &&
 	    strcmp(h->kind->title_field, "title") == 0 ?
-	    out_tr("TITLE", "TITEL") : out_tr("NAME", "NAVN"));
-	put_cell(f, out_tr("ID", "ID"), W_ID, false);
+	    _("TITLE") : _("NAME"));
+	put_cell(f, _("ID"), W_ID, false);
 	if (table.has_kind_col)
-		put_cell(f, out_tr("KIND", "TYPE"), W_KIND, false);
+		put_cell(f, _("KIND"), W_KIND, false);
 	put_cell(f, title, W_TITLE, false);
 	if (table.has_status_col)
-		put_cell(f, out_tr("STATUS", "STATUS"), W_STATUS, false);
-	put_cell(f, out_tr("AREA", "OMRÅDE"), W_AREA, false);
-	put_cell(f, out_tr("MUNICIPALITY", "KOMMUNE"), W_MUNI, false);
-	fputs(out_tr("UPDATED", "ÆNDRET"), f);
+		put_cell(f, _("STATUS"), W_STATUS, false);
+	put_cell(f, _("AREA"), W_AREA, false);
+	put_cell(f, _("MUNICIPALITY"), W_MUNI, false);
+	fputs(_("UPDATED"), f);
 	putc('\n', f);
 }
 
@@ -231,7 +229,7 @@ record_row(const struct out_record *rec)
 	if (table.has_kind_col)
 		put_cell(f, kind_label(rec), W_KIND, false);
 	if (rec->is_deleted) {
-		put_cell(f, out_tr("(deleted)", "(slettet)"), W_TITLE, false);
+		put_cell(f, _("(deleted)"), W_TITLE, false);
 	} else {
 		s = record_field(rec, record_title_field(rec));
 		put_cell(f, s, W_TITLE, false);
@@ -247,7 +245,7 @@ record_row(const struct out_record *rec)
 	s = record_field(rec, "municipality");
 	put_cell(f, s, W_MUNI, false);
 	free(s);
-	local_time(rec->r.timestamp, "%Y-%m-%d %H:%M", when, sizeof(when));
+	local_time(rec->r.timestamp, TV_FMT_NUMERIC, when, sizeof(when));
 	put_cell(f, when, W_TIME, true);
 	putc('\n', f);
 }
@@ -270,7 +268,7 @@ cell_text(const struct out_cell *c)
 		snprintf(s, 24, "%" PRId64, c->i);
 		return s;
 	case OUT_BOOL:
-		return xstrdup(c->b ? out_tr("yes", "ja") : out_tr("no", "nej"));
+		return xstrdup(c->b ? _("yes") : _("no"));
 	case OUT_VALUE:
 		return c->v != NULL ? field_text(NULL, c->v) : xstrdup("-");
 	case OUT_ENUMS:
@@ -452,15 +450,14 @@ record_detail(const struct out_record *rec)
 	char when[64];
 	char hash[2 * TV_HASH_LEN + 1];
 
-	lines_add(&l, out_tr("ref", "reference"), xstrdup(rec->ref));
+	lines_add(&l, _("ref"), xstrdup(rec->ref));
 	/* "record kind": many kinds have a field called kind of their own. */
-	lines_add(&l, out_tr("record kind", "posttype"),
+	lines_add(&l, _("record kind"),
 	    xstrdup(kind_label(rec)));
-	lines_add(&l, out_tr("area", "område"), xstrdup(rec->area));
+	lines_add(&l, _("area"), xstrdup(rec->area));
 	if (rec->is_local)
-		lines_add(&l, out_tr("local", "lokal"), xstrdup(out_tr(
-		    "yes: this record never leaves this daemon",
-		    "ja: denne post forlader aldrig dæmonen")));
+		lines_add(&l, _("local"), xstrdup(
+		    _("yes: this record never leaves this daemon")));
 	if (rec->body != NULL) {
 		/* Known fields in the kind's order, then any this program does not know. */
 		for (size_t i = 0; rec->kind != NULL && i < rec->kind->n_fields;
@@ -487,14 +484,15 @@ record_detail(const struct out_record *rec)
 			    &rec->body->items[2 * i + 1]));
 		}
 	}
-	local_time(rec->r.timestamp, "%Y-%m-%d %H:%M:%S %Z", when, sizeof(when));
-	lines_add(&l, out_tr("updated", "ændret"), xstrdup(when));
+	local_time(rec->r.timestamp, TV_FMT_LONG | TV_FMT_SECONDS, when,
+	    sizeof(when));
+	lines_add(&l, _("updated"), xstrdup(when));
 	for (size_t i = 0; i < 8; i++)
 		snprintf(hash + 2 * i, 3, "%02x", rec->r.hash[i]);
-	lines_add(&l, out_tr("hash", "hash"), xstrdup(hash));
+	lines_add(&l, _("hash"), xstrdup(hash));
 	if (rec->is_deleted)
-		lines_add(&l, out_tr("deleted", "slettet"), xstrdup(out_tr(
-		    "yes: this is a tombstone", "ja: posten er slettet")));
+		lines_add(&l, _("deleted"), xstrdup(
+		    _("yes: this is a tombstone")));
 	lines_print(&l);
 }
 
@@ -509,7 +507,8 @@ text_detail(const struct out_item *it)
 	}
 	for (size_t i = 0; i < it->n_cells; i++)
 		if (!(it->cells[i].flags & OUT_JSON_ONLY))
-			lines_add(&l, it->cells[i].label,
+			lines_add(&l, it->cells[i].label != NULL ?
+			    _(it->cells[i].label) : NULL,
 			    cell_text(&it->cells[i]));
 	lines_print(&l);
 }
@@ -528,7 +527,7 @@ text_result(const char *verb, const struct out_item *it)
 	if (!rec->is_deleted)
 		title = record_field(rec, record_title_field(rec));
 	vis = out_vis(kind_label(rec), strlen(kind_label(rec)), false);
-	fprintf(f, "%s %s %.*s", verb, vis, TV_SHORT_LEN,
+	fprintf(f, "%s %s %.*s", _(verb), vis, TV_SHORT_LEN,
 	    rec->is_profile ? rec->area : rec->id);
 	free(vis);
 	if (title != NULL) {

@@ -43,8 +43,8 @@ municipality(const char *text, struct tv_value *out)
 	else
 		m = tv_municipality_by_name(text);
 	if (m == NULL)
-		return cli_usage_err("list", "no municipality '%s'; see `tvaers "
-		    "municipalities` for codes and names", text);
+		return cli_usage_err("list", _("no municipality '%s'; see `tvaers "
+		    "municipalities` for codes and names"), text);
 	tv_set_int(out, m->code);
 	return 0;
 }
@@ -64,8 +64,8 @@ region(const char *text, struct tv_value *out)
 			return 0;
 		}
 	}
-	return cli_usage_err("list", "no region '%s'; the regions are "
-	    "Hovedstaden, Sjælland, Syddanmark, Midtjylland and Nordjylland",
+	return cli_usage_err("list", _("no region '%s'; the regions are "
+	    "Hovedstaden, Sjælland, Syddanmark, Midtjylland and Nordjylland"),
 	    text);
 }
 
@@ -86,8 +86,8 @@ since(const char *text, struct tv_doc *doc, struct tv_value *out)
 		    sizeof(errbuf));
 	}
 	if (rc != 0 || out->type != TV_UINT)
-		return cli_usage_err("list", "--since takes a date or time such "
-		    "as 2025-11-08 or \"2025-11-08 19:30\", not '%s'", text);
+		return cli_usage_err("list", _("--since takes a date or time such "
+		    "as 2025-11-08 or \"2025-11-08 19:30\", not '%s'"), text);
 	return 0;
 }
 
@@ -107,8 +107,8 @@ where_value(int opt, const char *text, struct tv_doc *doc,
 		return region(text, out);
 	case 3:
 		if (!whole_number(text, NEAR_MAX_KM, &km) || km < 1)
-			return cli_usage_err("list", "--near takes whole "
-			    "kilometres from 1 to %d, not '%s'", NEAR_MAX_KM,
+			return cli_usage_err("list", _("--near takes whole "
+			    "kilometres from 1 to %d, not '%s'"), NEAR_MAX_KM,
 			    text);
 		tv_set_int(out, km);
 		return 0;

@@ -60,6 +60,12 @@ last_sunday_0100(int64_t y, int m)
 	return (day - wd) * 86400 + 3600;
 }
 
+bool
+tv_time_in_range(int64_t t)
+{
+	return t >= TV_TIME_MIN && t <= TV_TIME_MAX;
+}
+
 /*
  * True if Denmark keeps summer time (CEST, UTC+2) at t seconds UTC: from
  * 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of
@@ -71,6 +77,8 @@ tv_cph_is_summer(int64_t t)
 	int64_t y;
 	int m, d;
 
+	if (!tv_time_in_range(t))
+		return false;
 	tv_civil_from_days(tv_floor_div(t, 86400), &y, &m, &d);
 	return t >= last_sunday_0100(y, 3) && t < last_sunday_0100(y, 10);
 }
@@ -83,6 +91,9 @@ tv_cph_is_summer(int64_t t)
 bool
 tv_cph_local_to_utc(int64_t local, int64_t *out)
 {
+	if (!tv_time_in_range(local))
+		return false;
+
 	int64_t summer = local - 7200, winter = local - 3600;
 
 	if (tv_cph_is_summer(summer)) {
@@ -99,6 +110,8 @@ tv_cph_local_to_utc(int64_t local, int64_t *out)
 int64_t
 tv_cph_utc_to_local(int64_t t)
 {
+	if (!tv_time_in_range(t))
+		return t;
 	return t + (tv_cph_is_summer(t) ? 7200 : 3600);
 }
 

@@ -15,6 +15,15 @@
 
 #define TV_DAY_SECONDS 86400
 
+/*
+ * Times outside 0001-01-01 .. 9999-12-31 UTC have no summer time and are
+ * not converted (tv_cph_utc_to_local returns them as they are,
+ * tv_cph_local_to_utc refuses them), so nothing here overflows for any
+ * int64_t.
+ */
+#define TV_TIME_MIN (-62135596800LL)	/* 0001-01-01T00:00:00Z */
+#define TV_TIME_MAX 253402300799LL	/* 9999-12-31T23:59:59Z */
+
 /* True if y is a Gregorian leap year. */
 bool tv_is_leap(int64_t y);
 /* Days in month m (1-12) of year y. */
@@ -25,6 +34,8 @@ int64_t tv_days_from_civil(int64_t y, int m, int d);
 void tv_civil_from_days(int64_t z, int64_t *y, int *m, int *d);
 /* a / b rounded towards minus infinity (b > 0). */
 int64_t tv_floor_div(int64_t a, int64_t b);
+/* True if t lies within TV_TIME_MIN .. TV_TIME_MAX. */
+bool tv_time_in_range(int64_t t);
 /* True if Denmark keeps summer time (CEST) at t seconds UTC. */
 bool tv_cph_is_summer(int64_t t);
 /*

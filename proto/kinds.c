@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "caltime.h"
+#include "dkfmt.h"
 #include "err.h"
 #include "ids.h"
 #include "kinds_data.h"
@@ -2318,25 +2319,6 @@ finish(struct fmt *o)
 	return o->len;
 }
 
-/* Writes an integer with a thousands separator ("180.000" or "180,000"). */
-static void
-put_grouped(struct fmt *o, int64_t v, char sep)
-{
-	char digits_[32], buf[48];
-	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	size_t n = (size_t)snprintf(digits_, sizeof(digits_), "%llu",
-	    (unsigned long long)a), k = 0;
-
-	if (v < 0)
-		buf[k++] = '-';
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0 && (n - i) % 3 == 0)
-			buf[k++] = sep;
-		buf[k++] = digits_[i];
-	}
-	put(o, buf, k);
-}
-
 static const char *
 enum_label(const struct tv_enum_value *e, size_t n, const struct tv_value *v,
     bool da)
@@ -2362,10 +2344,21 @@ put_enum(struct fmt *o, const struct tv_enum_value *e, size_t n,
 }
 
 static void
+put_int(struct fmt *o, int64_t v, bool da)
+{
+	char buf[48];
+
+	tv_fmt_int(v, da ? TV_LANG_DA : TV_LANG_EN, buf, sizeof(buf));
+	puts_(o, buf);
+}
+
+static void
 put_money(struct fmt *o, int64_t v, bool da)
 {
-	put_grouped(o, v, da ? '.' : ',');
-	puts_(o, " kr.");
+	char buf[48];
+
+	tv_fmt_money(v, da ? TV_LANG_DA : TV_LANG_EN, buf, sizeof(buf));
+	puts_(o, buf);
 }
 
 /* Writes any value without a schema: text as is, numbers, lists joined. */
@@ -2428,24 +2421,38 @@ put_ref(struct fmt *o, const struct tv_value *v)
 	}
 }
 
+/* A wire date "YYYY-MM-DD" as people write it, flags as for tv_fmt_date. */
 static void
-put_time(struct fmt *o, const struct tv_value *v)
+put_date(struct fmt *o, const struct tv_value *v, bool da, unsigned flags)
 {
-	int64_t t = 0, y;
+	char buf[64];
+	int64_t y;
 	int m, d;
 
+	if (!tv_date_wire(v->bytes, v->len, &y, &m, &d)) {
+		put(o, v->bytes, v->len);
+		return;
+	}
+	tv_fmt_date(y, m, d, da ? TV_LANG_DA : TV_LANG_EN, flags, buf,
+	    sizeof(buf));
+	puts_(o, buf);
+}
+
+/* "lør. 8. nov. 2025 kl. 19.30" in Copenhagen time; all day: "lør. 8. nov. 2025". */
+static void
+put_time(struct fmt *o, const struct tv_value *v, bool da)
+{
+	char buf[64];
+	int64_t t = 0;
+
 	if (v->type == TV_STR) {
-		put(o, v->bytes, v->len);	/* all day: the date as given */
+		put_date(o, v, da, TV_FMT_LONG);
 		return;
 	}
 	value_int(v, &t);
-	t = tv_cph_utc_to_local(t);
-	int64_t day = tv_floor_div(t, 86400), sec = t - day * 86400;
-	tv_civil_from_days(day, &y, &m, &d);
-	putf(o, "%04lld-%02d-%02d %02lld:%02lld", (long long)y, m, d,
-	    (long long)(sec / 3600), (long long)(sec / 60 % 60));
-	if (sec % 60 != 0)
-		putf(o, ":%02lld", (long long)(sec % 60));
+	tv_fmt_time(t, da ? TV_LANG_DA : TV_LANG_EN, TV_FMT_LONG |
+	    (t % 60 != 0 ? TV_FMT_SECONDS : 0), buf, sizeof(buf));
+	puts_(o, buf);
 }
 
 static void
@@ -2492,7 +2499,7 @@ put_funding(struct fmt *o, const struct tv_value *it, bool da)
 	}
 	if (date != NULL && date->type == TV_STR) {
 		puts_(o, sep);
-		put(o, date->bytes, date->len);
+		put_date(o, date, da, TV_FMT_YEAR);
 	}
 	puts_(o, ")");
 }
@@ -2517,7 +2524,7 @@ put_consent(struct fmt *o, const struct tv_value *v, bool da)
 		puts_(o, da ? "intet" : "nothing");
 	if (g != NULL && g->type == TV_STR) {
 		puts_(o, da ? ", givet " : ", given ");
-		put(o, g->bytes, g->len);
+		put_date(o, g, da, TV_FMT_YEAR);
 	}
 	if (s != NULL && s->type == TV_STR) {
 		puts_(o, " (");
@@ -2544,7 +2551,7 @@ put_field(struct fmt *o, const struct tv_field *f, const struct tv_value *v,
 		else if (is_money(f))
 			put_money(o, x, da);
 		else if (f->max > 9999)	/* counts, not years or postcodes */
-			put_grouped(o, x, da ? '.' : ',');
+			put_int(o, x, da);
 		else
 			putf(o, "%lld", (long long)x);
 		return;
@@ -2597,7 +2604,7 @@ put_field(struct fmt *o, const struct tv_field *f, const struct tv_value *v,
 		putf(o, "%s, %s", lat, lon);
 		return;
 	case TV_F_TIME:
-		put_time(o, v);
+		put_time(o, v, da);
 		return;
 	case TV_F_NEEDS:
 		for (uint32_t i = 0; i < v->len; i++) {
@@ -2623,10 +2630,12 @@ put_field(struct fmt *o, const struct tv_field *f, const struct tv_value *v,
 	case TV_F_CONSENT:
 		put_consent(o, v, da);
 		return;
+	case TV_F_DATE:
+		put_date(o, v, da, TV_FMT_YEAR);
+		return;
 	case TV_F_TEXT:
 	case TV_F_BOOL:
 	case TV_F_CVR:
-	case TV_F_DATE:
 	case TV_F_INT_LIST:
 	case TV_F_TEXT_LIST:
 		put_plain(o, v, da);

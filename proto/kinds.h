@@ -109,8 +109,9 @@ int tv_field_parse(struct tv_doc *doc, const struct tv_field *f,
     const char *text, struct tv_value *out, char *errbuf, size_t errlen);
 /*
  * Formats a field's value for people (labels instead of codes, "336 Stevns",
- * "55,4612° N 12,1823° Ø" ...) into out; lang is "da" or "en". Returns the
- * length written (truncated with "…" to fit) .
+ * "180.000 kr.", times as "lør. 8. nov. 2025 kl. 19.30" in Copenhagen time,
+ * dates as "1. mar. 2025"; proto/dkfmt.h) into out; lang is "da" or "en".
+ * Returns the length written (truncated with "…" to fit).
  */
 size_t tv_field_format(const struct tv_field *f, const struct tv_value *v,
     const char *lang, char *out, size_t outlen);

@@ -7,6 +7,10 @@ set -euo pipefail
 : "${TVAERS:?set TVAERS to the tvaers binary}"
 : "${CTLPOKE:?set CTLPOKE to the ctlpoke binary}"
 
+# Tests read English output unless they ask for Danish (--lang da or LANG).
+unset LANGUAGE LC_ALL LC_MESSAGES
+export LANG=C.UTF-8
+
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tvaers-test.XXXXXX")
 TEST_PIDS=()
 

@@ -55,6 +55,10 @@ area_of "$C" "$ID_A" '.direct == false and .link == "relayed" and .records == 4'
 	fail "areas at C: $(tv "$C" --json areas)"
 wait_until 20 area_of "$C" "$ID_B" '.direct == true' || fail "areas at C: $(tv "$C" --json areas)"
 tv "$B" areas | grep -q "Blokby Lokalråd Zqx" || fail "text areas lacks A's name"
+# People see areas by name in Danish order: Aa as Å, after B (bytes: before).
+tv "$B" set area --name "Aabybro Zqx" --kind village --municipality 849 >/dev/null
+tv "$B" areas | grep -Eo 'Blokby|Aabybro' | tr '\n' ' ' | grep -qx "Blokby Aabybro " ||
+	fail "text areas not in Danish order: $(tv "$B" areas)"
 
 # Blocking one's own area is refused.
 expect_fail 1 tv "$B" block "$ID_B"

@@ -66,6 +66,10 @@ tv "$A" match --within 10 >"$TEST_TMP/match.txt"
 assert_contains "$TEST_TMP/match.txt" "heste — Horses and riding: 4 projects (2 shelved) in 4 areas"
 assert_contains "$TEST_TMP/match.txt" "1.5 km Vestby: project Ridehal i Vestby [shelved (lacked money)]"
 assert_contains "$TEST_TMP/match.txt" "also seeking: Vestby Rideklub (Vestby)"
+tv "$A" --lang da match --within 10 >"$TEST_TMP/match.da"
+assert_contains "$TEST_TMP/match.da" "heste — Heste og ridning: 4 projekter (2 i skuffen) i 4 områder"
+assert_contains "$TEST_TMP/match.da" "1,5 km Vestby: projekt Ridehal i Vestby [skuffe"
+assert_contains "$TEST_TMP/match.da" "søger også: Vestby Rideklub (Vestby)"
 ! grep -q "Aarhus\|Ridefestival\|Jagtforening" "$TEST_TMP/match.txt" || fail "out of reach or closed shown"
 # Farther reach takes in Fjernby; a given interest narrows to it.
 tv "$A" --json match --within 500 --interests heste |

@@ -1505,10 +1505,10 @@ TEST(dst_spring_2025)
 	ASSERT_EQ(start_utc(doc, "2025-03-30T03:00"), 1743296400);
 	parse_bad(doc, "event", "start", "2025-03-30 02:30", "does not exist");
 	parse_bad(doc, "event", "start", "2025-03-30 02:00", "does not exist");
-	assert_local(1743296340, "2025-03-30 01:59");
-	assert_local(1743296400, "2025-03-30 03:00");
-	assert_local(1743246000, "2025-03-29 12:00");
-	assert_local(1751364000, "2025-07-01 12:00");
+	assert_local(1743296340, "søn. 30. mar. 2025 kl. 1.59");
+	assert_local(1743296400, "søn. 30. mar. 2025 kl. 3.00");
+	assert_local(1743246000, "lør. 29. mar. 2025 kl. 12.00");
+	assert_local(1751364000, "tir. 1. jul. 2025 kl. 12.00");
 	ASSERT_EQ(start_utc(doc, "2025-07-01 12:00"), 1751364000);
 	tv_doc_free(doc);
 }
@@ -1523,12 +1523,12 @@ TEST(dst_autumn_2025)
 	ASSERT_EQ(start_utc(doc, "2025-10-26 02:30"), 1761438600);
 	ASSERT_EQ(start_utc(doc, "2025-10-26 03:00"), 1761444000);
 	ASSERT_EQ(start_utc(doc, "2025-10-27 12:00"), 1761562800);
-	assert_local(1761436740, "2025-10-26 01:59");
-	assert_local(1761438600, "2025-10-26 02:30");	/* CEST */
-	assert_local(1761440400, "2025-10-26 02:00");	/* CET, after the change */
-	assert_local(1761442200, "2025-10-26 02:30");	/* the second 02:30 */
-	assert_local(1761444000, "2025-10-26 03:00");
-	assert_local(1761562800, "2025-10-27 12:00");
+	assert_local(1761436740, "søn. 26. okt. 2025 kl. 1.59");
+	assert_local(1761438600, "søn. 26. okt. 2025 kl. 2.30");	/* CEST */
+	assert_local(1761440400, "søn. 26. okt. 2025 kl. 2.00");	/* CET, after the change */
+	assert_local(1761442200, "søn. 26. okt. 2025 kl. 2.30");	/* the second 02:30 */
+	assert_local(1761444000, "søn. 26. okt. 2025 kl. 3.00");
+	assert_local(1761562800, "man. 27. okt. 2025 kl. 12.00");
 	tv_doc_free(doc);
 }
 
@@ -1549,8 +1549,8 @@ TEST(time_forms)
 	parse_bad(doc, "event", "start", "2025-11-08 19:30 CET", NULL);
 	parse_bad(doc, "event", "start", "9999999999999", NULL);
 	parse_bad(doc, "event", "start", "99999999999999999999999", NULL);
-	assert_local(1762626600, "2025-11-08 19:30");
-	assert_local(1762626601, "2025-11-08 19:30:01");
+	assert_local(1762626600, "lør. 8. nov. 2025 kl. 19.30");
+	assert_local(1762626601, "lør. 8. nov. 2025 kl. 19.30.01");
 	tv_doc_free(doc);
 }
 
@@ -1685,11 +1685,11 @@ TEST(funding)
 	tv_field_format(f, &v, "da", out, sizeof(out));
 	ASSERT_STR_EQ(out, "LAG Sydsjælland (LAG, overvejes, søgt 180.000 kr.); "
 	    "Landdistriktspuljen (kommune, afslag, søgt 50.000 kr., bevilget "
-	    "0 kr., 2023-05-01); fond");
+	    "0 kr., 1. maj 2023); fond");
 	tv_field_format(f, &v, "en", out, sizeof(out));
 	ASSERT_STR_EQ(out, "LAG Sydsjælland (LAG, under consideration, applied "
 	    "for 180,000 kr.); Landdistriktspuljen (municipality, rejected, "
-	    "applied for 50,000 kr., granted 0 kr., 2023-05-01); foundation");
+	    "applied for 50,000 kr., granted 0 kr., 1 May 2023); foundation");
 	body_init(&b, doc, "project");
 	body_put(&b, "funding", v);
 	body_ok(&b);
@@ -1719,7 +1719,7 @@ TEST(consent)
 	ASSERT_STR_VALUE(tv_map_get(&v, "scope"),
 	    "bestyrelsesliste, på hjemmesiden");
 	tv_field_format(f, &v, "da", out, sizeof(out));
-	ASSERT_STR_EQ(out, "navn og kontakt, givet 2025-03-01 "
+	ASSERT_STR_EQ(out, "navn og kontakt, givet 1. mar. 2025 "
 	    "(bestyrelsesliste, på hjemmesiden)");
 	body_init(&b, doc, "role");
 	body_put(&b, "consent", v);
@@ -1730,7 +1730,7 @@ TEST(consent)
 	ASSERT(!tv_map_get(&v, "publish_contact")->b);
 	ASSERT(tv_map_get(&v, "scope") == NULL);
 	tv_field_format(f, &v, "en", out, sizeof(out));
-	ASSERT_STR_EQ(out, "name, given 2025-03-01");
+	ASSERT_STR_EQ(out, "name, given 1 Mar 2025");
 	v = parse_ok(doc, "contact", "consent", "ingen,2025-03-01");
 	ASSERT(!tv_map_get(&v, "publish_name")->b);
 	parse_bad(doc, "role", "consent", "name,contact", "name,contact,");
@@ -1829,10 +1829,14 @@ TEST(format_values)
 	assert_format("association", "founded", "2024", "da", "2024");
 	assert_format("area", "population", "12500", "en", "12,500");
 	assert_format("area", "postcodes", "4652,4653", "da", "4652, 4653");
-	assert_format("project", "start", "01.03.2025", "da", "2025-03-01");
+	assert_format("project", "start", "01.03.2025", "da", "1. mar. 2025");
+	assert_format("project", "start", "01.03.2025", "en", "1 Mar 2025");
 	assert_format("event", "start", "2025-11-08 19:30", "da",
-	    "2025-11-08 19:30");
-	assert_format("event", "start", "2025-11-08", "en", "2025-11-08");
+	    "lør. 8. nov. 2025 kl. 19.30");
+	assert_format("event", "start", "2025-11-08 19:30", "en",
+	    "Sat 8 Nov 2025, 19:30");
+	assert_format("event", "start", "2025-11-08", "da", "lør. 8. nov. 2025");
+	assert_format("event", "start", "2025-11-08", "en", "Sat 8 Nov 2025");
 	assert_format("association", "cvr", "25313763", "da", "25313763");
 	assert_format("network", "online", "https://a.dk, https://b.dk", "da",
 	    "https://a.dk, https://b.dk");

@@ -567,11 +567,11 @@ TEST(overview_sections_and_escaping)
 	ASSERT_CONTAINS(h, "e-mail: formand@ride.dk");
 	ASSERT_CONTAINS(h, "e-mail: lokalraad@oestby.dk");
 	/* NOW is 2096-10-02 07:06:40 UTC: Danish summer time, to the minute. */
-	ASSERT_CONTAINS(h, "Udskrevet 2096-10-02 09:06</div>");
+	ASSERT_CONTAINS(h, "Udskrevet tir. 2. okt. 2096 kl. 9.06</div>");
 	ASSERT_CONTAINS(h, "Ridesti</strong> – <span class=\"status\">skuffe");
 	ASSERT_CONTAINS(h, "manglede hænder");
 	ASSERT_CONTAINS(h, "Høstfest");
-	ASSERT_CONTAINS(h, "<strong>2099-12-01</strong> Juletræ – "
+	ASSERT_CONTAINS(h, "<strong>tir. 1. dec. 2099</strong> Juletræ – "
 	    "<span class=\"status\">aflyst</span>");
 	ASSERT_CONTAINS(h, "Hårlev &amp; Co · 9,4 km herfra");
 	ASSERT_CONTAINS(h, "Rideskole</strong>");
@@ -586,6 +586,7 @@ TEST(overview_sections_and_escaping)
 	ASSERT_CONTAINS(h, "<html lang=\"en\">");
 	ASSERT_CONTAINS(h, "Associations by interest");
 	ASSERT_CONTAINS(h, "9.4 km from here");
+	ASSERT_CONTAINS(h, "Printed Tue 2 Oct 2096, 09:06</div>");
 	ASSERT_CONTAINS(h, "shelved");
 	tv_buf_free(&b);
 	tv_recset_free(&s);
