@@ -26,6 +26,15 @@ struct sync_totals {
 	uint64_t sent;			/* records sent */
 };
 
+struct intake;
+
+/* Received records checked and waiting to be stored in one transaction. */
+struct sync_ready {
+	struct intake *head, *tail;
+	size_t records;		/* records in the waiting intakes */
+	unsigned checking;	/* intakes of every link still on the pool */
+};
+
 struct tvaersd {
 	uv_loop_t *loop;
 	struct conf conf;
@@ -35,6 +44,7 @@ struct tvaersd {
 	struct control *control;
 	struct net *net;
 	struct sync_totals sync;
+	struct sync_ready ready;
 	struct expire *expire;	/* the hourly sweep of expired events */
 	time_t started;
 	bool log_level_fixed;	/* -l or -v given: SIGHUP keeps the level */

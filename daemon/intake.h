@@ -30,6 +30,9 @@ struct intake {
 	size_t bad;		/* records refused */
 	char first_why[160];	/* why the first one was refused */
 	uint8_t *bytes;		/* the message's records, back to back */
+	/* For the caller, while it waits to be stored. */
+	struct intake *next;
+	size_t kept, blocked;	/* recs[0 .. kept) are to be stored */
 };
 
 /*

@@ -181,6 +181,7 @@ struct store {
 	sqlite3 *db;
 	struct search_index *search;
 	bool replaced;		/* this transaction superseded a version */
+	bool has_blocked;	/* false: the blocked table is known empty */
 	char *path;
 	sqlite3_stmt *stmt[ST__COUNT];
 	struct attrs attrs;
@@ -204,6 +205,8 @@ migration_fill_run(sqlite3 *db, int i)
 }
 
 /* Maps an SQLite result code to our code space. */
+static void note_blocked(struct store *s);
+
 static int
 sqlite_err(int rc)
 {
@@ -349,6 +352,7 @@ store_open(const char *path, struct store **out, char *errbuf, size_t errlen)
 		rc = sqlite_err(sqlite3_errcode(s->db));
 		goto err_close;
 	}
+	note_blocked(s);
 	*out = s;
 	return 0;
 err_close:
@@ -864,7 +868,9 @@ store_peer_rm(struct store *s, const char *addr)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return sqlite_err(rc);
-	return sqlite3_changes(s->db) > 0 ? 0 : TV_ENOTFOUND;
+	rc = sqlite3_changes(s->db) > 0 ? 0 : TV_ENOTFOUND;
+	note_blocked(s);
+	return rc;
 }
 
 int
@@ -969,6 +975,7 @@ store_block(struct store *s, const uint8_t origin[static TV_PK_LEN],
 	*out_deleted = 0;
 	if ((rc = exec_simple(s, ST_BEGIN)) != 0)
 		return rc;
+	s->has_blocked = true;	/* before any record of origin is judged */
 	st = s->stmt[ST_BLOCK_ADD];
 	sqlite3_bind_blob(st, 1, origin, TV_PK_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
@@ -1012,7 +1019,24 @@ store_unblock(struct store *s, const uint8_t origin[static TV_PK_LEN])
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return sqlite_err(rc);
-	return sqlite3_changes(s->db) > 0 ? 0 : TV_ENOTFOUND;
+	rc = sqlite3_changes(s->db) > 0 ? 0 : TV_ENOTFOUND;
+	note_blocked(s);
+	return rc;
+}
+
+/* Learns whether any area is blocked; a failure assumes some is. */
+static void
+note_blocked(struct store *s)
+{
+	sqlite3_stmt *st;
+
+	s->has_blocked = true;
+	if (sqlite3_prepare_v2(s->db, "SELECT EXISTS (SELECT 1 FROM blocked)",
+	    -1, &st, NULL) != SQLITE_OK)
+		return;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		s->has_blocked = sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
 }
 
 bool
@@ -1020,6 +1044,10 @@ store_is_blocked(struct store *s, const uint8_t origin[static TV_PK_LEN])
 {
 	sqlite3_stmt *st = s->stmt[ST_IS_BLOCKED];
 	int rc;
+
+	/* Asked once per received record; nearly always nothing is blocked. */
+	if (!s->has_blocked)
+		return false;
 
 	sqlite3_bind_blob(st, 1, origin, TV_PK_LEN, SQLITE_STATIC);
 	rc = sqlite3_step(st);

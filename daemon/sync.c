@@ -31,7 +31,8 @@ static void flush(struct tvaersd *d);
 struct sync_link {
 	struct tvaersd *d;
 	struct peer *peer;	/* NULL once the link closed */
-	unsigned intakes;	/* RECORDS messages being checked */
+	unsigned intakes;	/* RECORDS messages not yet stored */
+	unsigned checking;	/* of those, on the pool */
 	/* The initiator's reconciliation session, if one runs. */
 	struct tv_neg_vec *vec;
 	struct tv_neg *neg;
@@ -403,51 +404,45 @@ on_want(struct peer *p, const struct tv_wire_msg *m)
 	pump(p);
 }
 
-/* Stores what an intake let through; p is NULL if the link closed since. */
+/* Keeps in's records that may be stored: not blocked, not expired. */
 static void
-store_checked(struct tvaersd *d, struct peer *p, struct intake *in)
+filter_checked(struct tvaersd *d, struct intake *in)
 {
-	const char *addr = p != NULL ? p->addr : "(closed link)";
-	size_t n = 0, blocked = 0, nstored = 0;
-	bool *stored;
-	int rc;
-
-	if ((stored = calloc(in->n ? in->n : 1, sizeof(*stored))) == NULL) {
-		log_warnx("sync %s: out of memory; records dropped", addr);
-		return;
-	}
-
-	/* A blocked area's records are dropped: not the peer's fault. */
+	in->kept = in->blocked = 0;
 	for (size_t i = 0; i < in->n; i++) {
+		/* A blocked area's records are dropped: not the peer's fault. */
 		if (store_is_blocked(d->store, in->recs[i].origin))
-			blocked++;
+			in->blocked++;
 		else if (!expire_drops(d, &in->recs[i]))
-			in->recs[n++] = in->recs[i];
+			in->recs[in->kept++] = in->recs[i];
 		/* else an expired event (PROTOCOL.md §12.3) */
 	}
-	if (n > 0 && (rc = store_put_replicated(d->store, in->recs, n, stored,
-	    &nstored)) != 0) {
-		log_warnx("sync %s: cannot store %zu records: %s", addr, n,
-		    tv_strerror(rc));
-		n = 0;
-	}
-	if (nstored > 0 && d->net != NULL) {
-		for (size_t i = 0; i < n; i++)
-			if (stored[i])
+}
+
+/* Counts and relays what in brought; stored[i] says if recs[i] was newer. */
+static void
+account_checked(struct tvaersd *d, struct peer *p, struct intake *in,
+    const bool *stored)
+{
+	const char *addr = p != NULL ? p->addr : "(closed link)";
+	size_t nstored = 0;
+
+	for (size_t i = 0; i < in->kept; i++)
+		if (stored[i]) {
+			nstored++;
+			if (d->net != NULL)
 				publish_queue(d, in->recs[i].hash, p);
-		flush(d);
-	}
-	free(stored);
+		}
 	d->sync.received += nstored;
 	log_debug("sync %s: %zu records, %zu new, %zu refused, %zu blocked",
-	    addr, in->received, nstored, in->bad, blocked);
+	    addr, in->received, nstored, in->bad, in->blocked);
 	if (p == NULL)
 		return;
 	p->records_in += nstored;
-	p->records_dup += n - nstored;
+	p->records_dup += in->kept - nstored;
 	synclog_add(p->addr, p->has_area ? p->area : NULL, "records: %zu in, "
 	    "%zu new, %zu refused, %zu blocked", in->received, nstored,
-	    in->bad, blocked);
+	    in->bad, in->blocked);
 }
 
 /* Counts refused records against p; enough of them cut the link. */
@@ -467,24 +462,91 @@ refused(struct peer *p, struct intake *in)
 	}
 }
 
+/* An intake is done: counted against its link, which may read again. */
+static void
+finish_intake(struct tvaersd *d, struct intake *in, const bool *stored)
+{
+	struct sync_link *s = in->arg;
+	struct peer *p = s->peer;
+
+	account_checked(d, p, in, stored);
+	if (p != NULL && in->bad > 0 && peer_is_linked(p))
+		refused(p, in);
+	intake_free(in);
+	if (--s->intakes == 0 && p == NULL)
+		free(s);	/* the link closed while its records waited */
+}
+
+/*
+ * Stores every waiting intake in one transaction: a RECORDS message holds
+ * about 150 records, and committing each alone (an FTS5 segment and index
+ * pages per commit) cost a third of the intake rate.
+ */
+static void
+store_ready(struct tvaersd *d)
+{
+	struct intake *in, *next;
+	struct tv_record *all = NULL;
+	bool *stored = NULL;
+	size_t n = 0, nstored, at = 0;
+	int rc;
+
+	for (in = d->ready.head; in != NULL; in = in->next) {
+		filter_checked(d, in);
+		n += in->kept;
+	}
+	if (n > 0 && ((all = malloc(n * sizeof(*all))) == NULL ||
+	    (stored = calloc(n, sizeof(*stored))) == NULL))
+		log_warnx("sync: out of memory; %zu records dropped", n);
+	else if (n > 0) {
+		for (in = d->ready.head; in != NULL; in = in->next) {
+			memcpy(all + at, in->recs, in->kept * sizeof(*all));
+			at += in->kept;
+		}
+		if ((rc = store_put_replicated(d->store, all, n, stored,
+		    &nstored)) != 0) {
+			log_warnx("sync: cannot store %zu records: %s", n,
+			    tv_strerror(rc));
+			memset(stored, 0, n * sizeof(*stored));
+		}
+	}
+	at = 0;
+	for (in = d->ready.head; in != NULL; in = next) {
+		size_t kept = in->kept;
+
+		next = in->next;
+		if (stored == NULL)
+			in->kept = 0;	/* nothing was stored: nothing is newer */
+		finish_intake(d, in, stored != NULL ? stored + at : NULL);
+		at += kept;
+	}
+	free(all);
+	free(stored);
+	d->ready.head = d->ready.tail = NULL;
+	d->ready.records = 0;
+	if (d->net != NULL)
+		flush(d);
+}
+
 static void
 on_checked(void *arg, struct intake *in)
 {
 	struct sync_link *s = arg;
-	struct peer *p = s->peer;
+	struct tvaersd *d = s->d;
 
-	s->intakes--;
-	store_checked(s->d, p, in);
-	if (p != NULL && in->bad > 0 && peer_is_linked(p))
-		refused(p, in);
-	intake_free(in);
-	if (p == NULL) {
-		if (s->intakes == 0)
-			free(s);	/* the link closed while we checked */
-		return;
-	}
-	if (s->intakes < SYNC_INTAKE_MAX)
-		peer_pause_reading(p, false);
+	s->checking--;
+	d->ready.checking--;
+	if (d->ready.tail != NULL)
+		d->ready.tail->next = in;
+	else
+		d->ready.head = in;
+	d->ready.tail = in;
+	d->ready.records += in->n;
+	/* Store when nothing more is coming soon, or enough has come. */
+	if (d->ready.checking == 0 || d->ready.records >= SYNC_STORE_BATCH)
+		store_ready(d);
+	if (s->peer != NULL && s->checking < SYNC_INTAKE_MAX)
+		peer_pause_reading(s->peer, false);
 }
 
 static void
@@ -500,8 +562,10 @@ on_records(struct peer *p, const struct tv_wire_msg *m)
 		    p->addr, rc < -1000 ? tv_strerror(rc) : uv_strerror(rc));
 		return;
 	}
+	s->intakes++;
+	s->d->ready.checking++;
 	/* Reading stops while enough are being checked: backpressure. */
-	if (++s->intakes >= SYNC_INTAKE_MAX)
+	if (++s->checking >= SYNC_INTAKE_MAX)
 		peer_pause_reading(p, true);
 }
 

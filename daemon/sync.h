@@ -23,6 +23,7 @@
 #define SYNC_WQUEUE_LOW (1u << 20) /* fill RECORDS while less is queued */
 #define SYNC_BAD_MAX 16u	/* refused records before the link is cut */
 #define SYNC_INTAKE_MAX 16u	/* RECORDS being checked before reading stops */
+#define SYNC_STORE_BATCH 1000u	/* checked records stored in one transaction */
 
 struct tvaersd;
 
