@@ -1066,18 +1066,17 @@ struct pick {
 	char addr[TV_INVITE_ADDR_MAX + 1];
 };
 
-/* The first address of a profile that parses, or false. */
+/* The first address of a decoded profile that parses, or false. */
 static bool
-profile_addr(const uint8_t *raw, size_t len, char *out, size_t outlen)
+profile_addr(const struct tv_record *r, char *out, size_t outlen)
 {
 	const struct tv_value *body, *list;
 	struct tv_invite_addr a;
-	struct tv_record r;
 	struct tv_doc *doc;
 	bool found = false;
 
-	if (tv_record_decode(raw, len, &r) != 0 || r.body_len == 0 ||
-	    tv_decode(r.body, r.body_len, &doc, &body) != 0)
+	if (r->body_len == 0 || tv_decode(r->body, r->body_len, &doc,
+	    &body) != 0)
 		return false;
 	list = tv_map_get(body, "addresses");
 	for (uint32_t i = 0; list && list->type == TV_ARRAY && i < list->len &&
@@ -1106,7 +1105,7 @@ consider_profile(void *arg, const uint8_t *raw, size_t len, bool is_local)
 	if (tv_record_decode(raw, len, &r) != 0 ||
 	    is_linked_area(pk->n, r.origin) ||
 	    store_is_blocked(pk->n->d->store, r.origin) ||
-	    !profile_addr(raw, len, addr, sizeof(addr)))
+	    !profile_addr(&r, addr, sizeof(addr)))
 		return 0;
 	if (randombytes_uniform((uint32_t)++pk->seen) == 0) {
 		memcpy(pk->area, r.origin, TV_PK_LEN);
@@ -1140,7 +1139,7 @@ static void
 on_discover_timer(uv_timer_t *timer)
 {
 	struct net *n = timer->data;
-	size_t links = 0, waiting = 0;
+	size_t waiting = 0;
 	struct store_query q;
 	struct store_cursor cur;
 	struct pick pk;
@@ -1151,10 +1150,8 @@ on_discover_timer(uv_timer_t *timer)
 	drop_failed_learned(n);
 	for (t = n->targets; t; t = t->next)
 		waiting += t->conn == NULL;
-	for (struct peer *p = n->peers; p; p = p->next)
-		links += p->state != PEER_CLOSING;
 	/* Known peers being retried count: they may come back. */
-	if (links + waiting >= (size_t)n->d->conf.target_peers)
+	if (link_count(n) + waiting >= (size_t)n->d->conf.target_peers)
 		return;
 	memset(&pk, 0, sizeof(pk));
 	memset(&cur, 0, sizeof(cur));

@@ -868,9 +868,7 @@ store_peer_rm(struct store *s, const char *addr)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return sqlite_err(rc);
-	rc = sqlite3_changes(s->db) > 0 ? 0 : TV_ENOTFOUND;
-	note_blocked(s);
-	return rc;
+	return sqlite3_changes(s->db) > 0 ? 0 : TV_ENOTFOUND;
 }
 
 int

@@ -30,20 +30,6 @@
 #define DESC_LEN 250
 
 static int
-dial(const char *path)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
-		perror(path);
-		exit(1);
-	}
-	return fd;
-}
-
-static int
 io_all(int fd, void *p, size_t len, int is_write)
 {
 	return test_io_all(fd, p, len, is_write) == 0 ? 0 : -1;
@@ -128,7 +114,7 @@ now_ms(void)
 static int
 chain(const char *first, const char *last, unsigned k)
 {
-	int fa = dial(first), fe = dial(last);
+	int fa = test_dial_unix(first), fe = test_dial_unix(last);
 	char name[64], msg[1024];
 
 	for (unsigned i = 0; i < k; i++) {
@@ -218,7 +204,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	n = (unsigned)strtoul(argv[2], NULL, 10);
-	fd = dial(argv[1]);
+	fd = test_dial_unix(argv[1]);
 	while (done < n) {
 		unsigned m = n - done > CHUNK ? CHUNK : n - done;
 		struct tv_value args, akv[4], *items, *kvs;

@@ -35,20 +35,6 @@
 #include "sign.h"
 #include "test.h"
 
-static int
-dial(const char *path)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
-		perror(path);
-		exit(1);
-	}
-	return fd;
-}
-
 static void
 send_all(int fd, const void *p, size_t len)
 {
@@ -150,7 +136,7 @@ fill_fields(struct tv_value *map, struct tv_value *kv, const char *kind,
 static int
 do_adds(const char *sock, unsigned n, const char *kind)
 {
-	int fd = dial(sock);
+	int fd = test_dial_unix(sock);
 	char name[128], msg[1024];
 
 	for (unsigned i = 0; i < n; i++) {
@@ -182,7 +168,7 @@ do_batch(const char *sock, unsigned n, const char *kind)
 	struct tv_value args, akv[4], *items, *kvs;
 	char (*names)[128];
 	char msg[1024];
-	int fd = dial(sock);
+	int fd = test_dial_unix(sock);
 
 	items = calloc(n, sizeof(*items));
 	kvs = calloc((size_t)n * 4, sizeof(*kvs));
@@ -221,7 +207,7 @@ static int
 do_import(const char *sock, const char *col, const char *text)
 {
 	struct tv_value args, akv[6], cols, names[2], rows, row, cells[3];
-	int fd = dial(sock);
+	int fd = test_dial_unix(sock);
 
 	tv_set_str(&names[0], "name", 4);
 	tv_set_str(&names[1], col, strlen(col));
@@ -323,7 +309,7 @@ main(int argc, char **argv)
 	if (strcmp(mode, "import") == 0 && argc == 5)
 		return do_import(sock, argv[3], argv[4]);
 	if (strcmp(mode, "op") == 0 && argc == 4) {
-		fd = dial(sock);
+		fd = test_dial_unix(sock);
 		request(fd, argv[3], NULL);
 		print_end(fd);
 		return 0;
@@ -333,7 +319,7 @@ main(int argc, char **argv)
 		size_t n = (size_t)atol(argv[4]);
 		buf = malloc(n + TV_CTL_HDR_LEN);
 		noise((unsigned)atoi(argv[3]), buf + TV_CTL_HDR_LEN, n);
-		fd = dial(sock);
+		fd = test_dial_unix(sock);
 		if (strcmp(mode, "random") == 0) {
 			tv_ctl_hdr_write(n, buf);
 			send_all(fd, buf, n + TV_CTL_HDR_LEN);
@@ -346,7 +332,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(mode, "huge") == 0) {
-		fd = dial(sock);
+		fd = test_dial_unix(sock);
 		tv_ctl_hdr_write(100u * 1000 * 1000, hdr);
 		send_all(fd, hdr, sizeof(hdr));
 		print_end(fd);
@@ -357,7 +343,7 @@ main(int argc, char **argv)
 		size_t len;
 		if (tv_ctl_request_encode("status", NULL, &frame, &len) != 0)
 			return 1;
-		fd = dial(sock);
+		fd = test_dial_unix(sock);
 		send_all(fd, frame, len / 2);
 		free(frame);
 		if (strcmp(mode, "truncated") == 0) {

@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <sys/wait.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 static bool
@@ -181,6 +183,20 @@ test_doc_blocks_free(char **blocks)
 	for (size_t i = 0; blocks[i] != NULL; i++)
 		free(blocks[i]);
 	free(blocks);
+}
+
+int
+test_dial_unix(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+		perror(path);
+		exit(1);
+	}
+	return fd;
 }
 
 int

@@ -46,6 +46,8 @@ void test_doc_blocks_free(char **blocks);
  * (-EAGAIN when a socket timeout expired).
  */
 int test_io_all(int fd, void *p, size_t len, bool is_write);
+/* Connects to the Unix socket at path; exits with perror() if it cannot. */
+int test_dial_unix(const char *path);
 
 #define TEST(name) static void test_##name(void)
 
