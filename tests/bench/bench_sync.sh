@@ -16,7 +16,8 @@ DIFF=${BENCH_DIFF:-1000}
 [ "$DIFF" -le "$N" ] || DIFF=$N
 CHAIN_K=${BENCH_CHAIN_K:-20}
 HZ=$(getconf CLK_TCK)
-P0=$((40000 + $$ % 10000))
+port_base
+P0=$PORT_BASE
 A=$TEST_TMP/a
 B=$TEST_TMP/b
 

@@ -13,6 +13,7 @@ export LANG=C.UTF-8
 
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tvaers-test.XXXXXX")
 TEST_PIDS=()
+PORT_LOCKS=()
 
 cleanup() {
 	local pid
@@ -22,9 +23,27 @@ cleanup() {
 	for pid in "${TEST_PIDS[@]}"; do
 		wait "$pid" 2>/dev/null || true
 	done
-	rm -rf "$TEST_TMP"
+	rm -rf "$TEST_TMP" "${PORT_LOCKS[@]}"
 }
 trap cleanup EXIT
+
+# port_base: sets PORT_BASE to the first of 16 loopback ports that no other
+# test of this machine holds. ctest -j starts tests with neighbouring pids,
+# so ports derived from $$ collided; a lock directory per block (mkdir is
+# atomic) cannot. The lock goes with the test.
+port_base() {
+	local dir=${TMPDIR:-/tmp}/tvaers-test-ports i b
+	mkdir -p "$dir"
+	for ((i = 0; i < 2500; i++)); do
+		b=$((20000 + ($$ + i) % 2500 * 16))
+		if mkdir "$dir/$b" 2>/dev/null; then
+			PORT_LOCKS+=("$dir/$b")
+			PORT_BASE=$b
+			return 0
+		fi
+	done
+	fail "no free block of test ports in $dir"
+}
 
 fail() {
 	echo "FAIL: $*" >&2

@@ -5,7 +5,8 @@
 # back. `areas` shows names, counts, direct or relayed, and blocks.
 source "$(dirname "$0")/lib.sh"
 
-PA=$((30000 + ($$ + 5000) % 10000))
+port_base
+PA=$PORT_BASE
 PB=$((PA + 1))
 A=$TEST_TMP/a
 B=$TEST_TMP/b

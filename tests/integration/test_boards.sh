@@ -5,7 +5,8 @@
 # B's directory (database, WAL, log) or in B's export.
 source "$(dirname "$0")/lib.sh"
 
-PA=$((30000 + $$ % 10000))
+port_base
+PA=$PORT_BASE
 A=$TEST_TMP/a B=$TEST_TMP/b
 start_daemon "$A" --listen "127.0.0.1:$PA"
 start_daemon "$B"

@@ -165,7 +165,8 @@ jq -e 'length == 3 and all(.action == "unchanged")' "$TEST_TMP/ev2" >/dev/null |
 
 # Another area's record of the same name is never touched: the line adds
 # one of this area's own.
-PB=$((30000 + $$ % 10000 + 17))
+port_base
+PB=$PORT_BASE
 B=$TEST_TMP/b
 start_daemon "$B" --listen "127.0.0.1:$PB"
 tv "$B" --json add association --name "Nordby Skytteforening" --members 9 \

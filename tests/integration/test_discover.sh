@@ -5,7 +5,8 @@
 # profile; [network] advertise = none publishes no address.
 source "$(dirname "$0")/lib.sh"
 
-PA=$((24000 + $$ % 10000))
+port_base
+PA=$PORT_BASE
 PB=$((PA + 1))
 PC=$((PA + 2))
 A=$TEST_TMP/a

@@ -14,7 +14,8 @@ PY=/usr/bin/python3
 "$PY" -c 'import icalendar' 2>/dev/null ||
 	fail "python3-icalendar is missing: make test-deps"
 
-PA=$((40000 + $$ % 10000))
+port_base
+PA=$PORT_BASE
 A=$TEST_TMP/a
 B=$TEST_TMP/b
 start_daemon "$A" --listen "127.0.0.1:$PA"

@@ -5,7 +5,8 @@
 # period (event_keep_months = 1) stands in for the default 12 months.
 source "$(dirname "$0")/lib.sh"
 
-PA=$((50000 + $$ % 10000))
+port_base
+PA=$PORT_BASE
 A=$TEST_TMP/a
 B=$TEST_TMP/b
 # A reads a file from the start, so that SIGHUP has one to read again.

@@ -8,7 +8,8 @@ source "$(dirname "$0")/lib.sh"
 
 command -v dot >/dev/null || fail "graphviz is needed: make test-deps"
 
-PA=$((40000 + $$ % 10000))
+port_base
+PA=$PORT_BASE
 PB=$((PA + 1))
 PC=$((PA + 2))
 A=$TEST_TMP/a

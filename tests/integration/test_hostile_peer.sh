@@ -7,8 +7,9 @@
 source "$(dirname "$0")/lib.sh"
 : "${PEERPOKE:?set PEERPOKE to the peerpoke binary}"
 
-PA=$((50000 + $$ % 5000))
-PB=$((PA + 5000))
+port_base
+PA=$PORT_BASE
+PB=$((PA + 8))
 A=$TEST_TMP/a
 B=$TEST_TMP/b
 start_daemon "$A" --listen "127.0.0.1:$PA"

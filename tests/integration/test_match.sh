@@ -5,7 +5,8 @@
 # Records travel by sync to A, where match must rank them exactly.
 source "$(dirname "$0")/lib.sh"
 
-PA=$((30000 + $$ % 10000))
+port_base
+PA=$PORT_BASE
 A=$TEST_TMP/a B=$TEST_TMP/b C=$TEST_TMP/c D=$TEST_TMP/d E=$TEST_TMP/e
 start_daemon "$A" --listen "127.0.0.1:$PA"
 for h in "$B" "$C" "$D" "$E"; do start_daemon "$h"; done

@@ -4,7 +4,8 @@
 # does not hurt; peers rm closes the link.
 source "$(dirname "$0")/lib.sh"
 
-PA=$((20000 + $$ % 10000))
+port_base
+PA=$PORT_BASE
 PB=$((PA + 1))
 A=$TEST_TMP/a
 B=$TEST_TMP/b

@@ -6,7 +6,8 @@
 # from every daemon's index and database files (byte grep, DATAMODEL §3.3).
 source "$(dirname "$0")/lib.sh"
 
-PA=$((40000 + $$ % 10000))
+port_base
+PA=$PORT_BASE
 PB=$((PA + 1))
 A=$TEST_TMP/a
 B=$TEST_TMP/b

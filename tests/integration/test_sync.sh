@@ -4,7 +4,8 @@
 # A-B-C-D, and local-only records never leave their area.
 source "$(dirname "$0")/lib.sh"
 
-PA=$((30000 + $$ % 10000))
+port_base
+PA=$PORT_BASE
 PB=$((PA + 1))
 PC=$((PA + 2))
 A=$TEST_TMP/a
