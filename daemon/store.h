@@ -170,13 +170,18 @@ bool store_is_blocked(struct store *s, const uint8_t origin[static TV_PK_LEN]);
 struct store_area {
 	uint8_t origin[TV_PK_LEN];
 	uint64_t records;		/* held, tombstones not counted */
-	uint64_t last_ts;		/* newest timestamp held; 0: none */
+	uint64_t last_ts;		/* newest timestamp ever stored; 0: none */
 	const uint8_t *profile;		/* its area profile record, or NULL */
 	size_t profile_len;
 	bool is_blocked;
 	int64_t since;			/* when blocked, unix seconds */
 };
 typedef int store_area_cb(void *arg, const struct store_area *a);
+/*
+ * A number that changes whenever a write transaction commits, so a caller
+ * can tell whether something it read from the store may be out of date.
+ */
+uint64_t store_generation(const struct store *s);
 /* Walks every origin with records or a block, in origin order. Returns 0,
  * cb's value or an error. */
 int store_areas(struct store *s, store_area_cb *cb, void *arg);

@@ -20,6 +20,9 @@
 
 static char dir[] = "/tmp/tvaers-store-XXXXXX";
 
+/* Takes a store back to schema 6 (before migration 7). */
+#define DROP_SCHEMA_7 "DROP TABLE origin_counts;"
+
 static struct store *
 open_fresh(char *path, size_t len)
 {
@@ -517,9 +520,9 @@ TEST(attributes_follow_records)
 
 	/* A store from before schema 6 gets its records indexed at open. */
 	ASSERT_EQ(sqlite3_open(path, &db), SQLITE_OK);
-	ASSERT_EQ(sqlite3_exec(db, "DROP TABLE record_interests; DROP TABLE "
-	    "area_places; PRAGMA user_version = 5", NULL, NULL, NULL),
-	    SQLITE_OK);
+	ASSERT_EQ(sqlite3_exec(db, DROP_SCHEMA_7 "DROP TABLE record_interests; "
+	    "DROP TABLE area_places; PRAGMA user_version = 5", NULL, NULL,
+	    NULL), SQLITE_OK);
 	sqlite3_close(db);
 	ASSERT_EQ(store_open(path, &s, err, sizeof(err)), 0);
 	ASSERT_EQ(interest_count(s, "natur", &kp), 1);
@@ -536,6 +539,117 @@ TEST(attributes_follow_records)
 	store_close(s);
 	for (int i = 0; i < 6; i++)
 		free(raws[i]);
+}
+
+/* store_stats against counting the records table itself. */
+static void
+assert_counts(struct store *s, const char *path, const uint8_t *origin)
+{
+	struct store_stats got;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	const char *sql = origin ? "SELECT count(*), coalesce(sum(is_local), "
+	    "0), coalesce(sum(deleted), 0) FROM records WHERE origin = ?" :
+	    "SELECT count(*), coalesce(sum(is_local), 0), "
+	    "coalesce(sum(deleted), 0) FROM records";
+
+	ASSERT_EQ(store_stats(s, origin, &got), 0);
+	ASSERT_EQ(sqlite3_open(path, &db), SQLITE_OK);
+	ASSERT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (origin)
+		sqlite3_bind_blob(st, 1, origin, TV_PK_LEN, SQLITE_STATIC);
+	ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+	ASSERT_EQ(got.records, (uint64_t)sqlite3_column_int64(st, 0));
+	ASSERT_EQ(got.local, (uint64_t)sqlite3_column_int64(st, 1));
+	ASSERT_EQ(got.tombstones, (uint64_t)sqlite3_column_int64(st, 2));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+static int
+area_records(void *arg, const struct store_area *a)
+{
+	uint64_t *sum = arg;
+
+	sum[0] += a->records;
+	if (a->last_ts > sum[1])
+		sum[1] = a->last_ts;
+	return 0;
+}
+
+TEST(counts_follow_every_write)
+{
+	struct tv_keypair kp[2];
+	struct tv_record r;
+	struct store_key key;
+	struct store_stats st;
+	uint8_t id[TV_ID_LEN] = { 0 }, *raw;
+	uint64_t deleted, areas[2] = { 0 };
+	char path[256], err[256];
+	size_t len;
+	sqlite3 *db;
+	struct store *s = open_fresh(path, sizeof(path));
+
+	tv_keypair_generate(&kp[0]);
+	tv_keypair_generate(&kp[1]);
+	/* Five each; the first of every area local, the last a tombstone. */
+	for (int k = 0; k < 2; k++)
+		for (uint8_t i = 1; i <= 5; i++) {
+			id[0] = i;
+			raw = make(&kp[k], "association", id, 100 + i,
+			    i == 5 ? NULL : "Forening", &len, &r);
+			ASSERT_EQ(store_put(s, &r, i == 1), 1);
+			free(raw);
+		}
+	assert_counts(s, path, NULL);
+	assert_counts(s, path, kp[0].pk);
+	ASSERT_EQ(store_stats(s, kp[1].pk, &st), 0);
+	ASSERT_EQ(st.records, 5);
+	ASSERT_EQ(st.local, 1);
+	ASSERT_EQ(st.tombstones, 1);
+
+	/* A newer version: a tombstone for one, a live one for another. */
+	id[0] = 2;
+	raw = make(&kp[0], "association", id, 200, NULL, &len, &r);
+	ASSERT_EQ(store_put(s, &r, false), 1);
+	free(raw);
+	id[0] = 5;
+	raw = make(&kp[0], "association", id, 201, "Igen", &len, &r);
+	ASSERT_EQ(store_put(s, &r, false), 1);
+	free(raw);
+	/* The local first record replaced by a public version. */
+	id[0] = 1;
+	raw = make(&kp[0], "association", id, 202, "Offentlig", &len, &r);
+	ASSERT_EQ(store_put(s, &r, false), 1);
+	free(raw);
+	assert_counts(s, path, NULL);
+	assert_counts(s, path, kp[0].pk);
+
+	/* Deleted outright, then a whole area purged by a block. */
+	memcpy(key.origin, kp[0].pk, TV_PK_LEN);
+	memset(key.id, 0, TV_ID_LEN);
+	key.id[0] = 3;
+	ASSERT_EQ(store_delete(s, &key, 1, &deleted), 0);
+	ASSERT_EQ(deleted, 1);
+	assert_counts(s, path, kp[0].pk);
+	ASSERT_EQ(store_block(s, kp[1].pk, 1, &deleted), 0);
+	ASSERT_EQ(deleted, 5);
+	assert_counts(s, path, NULL);
+	assert_counts(s, path, kp[1].pk);
+	ASSERT_EQ(store_areas(s, area_records, areas), 0);
+	ASSERT_EQ(areas[0], 3);		/* 1, 4 and 5 live; 2 a tombstone */
+	ASSERT_EQ(areas[1], 202);
+	store_close(s);
+
+	/* A store from before schema 7 counts what it holds at open. */
+	ASSERT_EQ(sqlite3_open(path, &db), SQLITE_OK);
+	ASSERT_EQ(sqlite3_exec(db, DROP_SCHEMA_7 "PRAGMA user_version = 6",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ASSERT_EQ(store_open(path, &s, err, sizeof(err)), 0);
+	assert_counts(s, path, NULL);
+	assert_counts(s, path, kp[0].pk);
+	store_close(s);
 }
 
 struct offered {
@@ -590,4 +704,5 @@ TEST(local_kinds_are_never_offered)
 TEST_MAIN(newest_wins, equal_timestamps_order_by_hash, resolve_prefixes,
     list_pages_in_order, reopen_keeps_everything, refuses_newer_schema,
     replicated_batches_and_blocks, delete_outright,
-    attributes_follow_records, local_kinds_are_never_offered)
+    attributes_follow_records, counts_follow_every_write,
+    local_kinds_are_never_offered)

@@ -259,8 +259,9 @@ TEST(migration_from_schema_4_indexes_what_is_there)
 	for (int i = 0; i < 16; i++)
 		n += (size_t)snprintf(sql + n, sizeof(sql) - n,
 		    "DROP TABLE search_%d;", i);
-	/* Schema 5 and 6 go too: the store is as schema 4 left it. */
-	snprintf(sql + n, sizeof(sql) - n, "DROP TABLE search_docs; "
+	/* Schemas 5 to 7 go too: the store is as schema 4 left it. */
+	snprintf(sql + n, sizeof(sql) - n, "DROP TABLE origin_counts; "
+	    "DROP TABLE search_docs; "
 	    "DROP TABLE area_places; DROP TABLE record_interests; DELETE "
 	    "FROM settings WHERE key = 'search_fold'; PRAGMA user_version = 4;");
 	ASSERT_EQ(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
