@@ -23,6 +23,7 @@
 
 #define SYNC_PUMP_MSGS 16	/* RECORDS messages per pump call */
 #define SYNC_TRIM_ITEMS 10000	/* snapshots this big are trimmed after */
+#define SYNC_ANSWER_KEEP_MS 2000 /* a responder's snapshot kept unused */
 
 static void publish_queue(struct tvaersd *d,
     const uint8_t hash[static TV_HASH_LEN], const struct peer *from);
@@ -41,6 +42,16 @@ struct sync_link {
 	size_t have_n, need_n;	/* the running session's differences */
 	size_t rounds;		/* RECONCILE messages it sent */
 	size_t neg_bytes;	/* Negentropy bytes both ways */
+	/*
+	 * The responder's snapshot, kept between rounds while the store has
+	 * not changed: a first sync of a large store takes dozens of rounds,
+	 * and reading every version again for each cost most of the sender's
+	 * time.
+	 */
+	struct tv_neg_vec *answer_vec;
+	struct tv_neg *answer_neg;
+	uint64_t answer_gen;	/* store_generation it was taken at */
+	uint64_t answer_ms;	/* when it last answered */
 	/* Version hashes to send, q[head .. len). */
 	uint8_t (*q)[TV_HASH_LEN];
 	size_t head, len, cap;
@@ -210,6 +221,14 @@ session_end(struct sync_link *s)
 	s->vec = NULL;
 }
 
+static void
+answer_end(struct sync_link *s)
+{
+	snapshot_free(s->answer_vec, s->answer_neg);
+	s->answer_neg = NULL;
+	s->answer_vec = NULL;
+}
+
 static int
 vec_add(void *arg, uint64_t ts, const uint8_t *hash)
 {
@@ -299,8 +318,6 @@ static void
 on_reconcile(struct peer *p, const uint8_t *in, size_t in_len)
 {
 	struct sync_link *s = p->sync;
-	struct tv_neg_vec *vec = NULL;
-	struct tv_neg *neg = NULL;
 	const uint8_t *out, *ids;
 	size_t out_len, n;
 	char why[96];
@@ -357,11 +374,22 @@ on_reconcile(struct peer *p, const uint8_t *in, size_t in_len)
 		return;
 	}
 	/*
-	 * Responder: answer from a fresh snapshot each round. The initiator
-	 * settles the differences, but for the records we push instead of
-	 * listing their ids.
+	 * Responder: answer from a snapshot as new as the store. The
+	 * initiator settles the differences, but for the records we push
+	 * instead of listing their ids.
 	 */
-	if ((rc = snapshot(p, &vec, &neg)) == 0) {
+	if (s->answer_neg != NULL &&
+	    s->answer_gen != store_generation(store_of(p)))
+		answer_end(s);
+	rc = 0;
+	if (s->answer_neg == NULL) {
+		s->answer_gen = store_generation(store_of(p));
+		rc = snapshot(p, &s->answer_vec, &s->answer_neg);
+	}
+	s->answer_ms = now_ms(p);
+	if (rc == 0) {
+		struct tv_neg *neg = s->answer_neg;
+
 		rc = tv_neg_reconcile(neg, in, in_len, &out, &out_len);
 		if (rc == TV_EVERSION) {
 			static const uint8_t v1 = TV_NEG_VERSION;
@@ -378,7 +406,8 @@ on_reconcile(struct peer *p, const uint8_t *in, size_t in_len)
 			queue_many(p, ids, n);
 		}
 	}
-	snapshot_free(vec, neg);
+	if (rc != 0)
+		answer_end(s);
 	if (rc == 0 && peer_is_linked(p))
 		pump(p);
 	if (rc != 0 && peer_is_linked(p)) {
@@ -611,6 +640,7 @@ sync_link_free(struct peer *p)
 	if (s == NULL)
 		return;
 	session_end(s);
+	answer_end(s);
 	free(s->q);
 	free(s->buf);
 	s->q = NULL;
@@ -635,7 +665,12 @@ sync_on_tick(struct peer *p, uint64_t now)
 {
 	struct sync_link *s = p->sync;
 
-	if (s == NULL || !peer_is_linked(p) || !p->is_initiator)
+	if (s == NULL || !peer_is_linked(p))
+		return;
+	/* The initiator has stopped asking: the session is over. */
+	if (s->answer_neg != NULL && now - s->answer_ms >= SYNC_ANSWER_KEEP_MS)
+		answer_end(s);
+	if (!p->is_initiator)
 		return;
 	if (s->neg != NULL) {
 		if (now - s->session_ms >= SYNC_SESSION_MS) {

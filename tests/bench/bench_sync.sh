@@ -166,8 +166,9 @@ printf 'bench sync:   reconciliation: %d round trips, %d bytes = %.1f bytes per 
 	"$rounds" "$neg_bytes" "$(calc "$neg_bytes / $DIFF")"
 
 # ---- 4. Idle memory of A -------------------------------------------------
-# A still holds N + DIFF records; let it go idle first.
-sleep 2
+# A still holds N + DIFF records; let it go idle first: a responder keeps
+# its snapshot for 2 s after the last round (daemon/sync.c).
+sleep 4
 printf 'bench sync: A idle holding %d records: VmRSS %.1f MB (target <= 16 MB), VmHWM %.1f MB\n' \
 	"$(records "$A")" "$(calc "$(mem "$PID_A" VmRSS) / 1024")" "$(calc "$(mem "$PID_A" VmHWM) / 1024")"
 
