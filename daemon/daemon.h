@@ -33,6 +33,8 @@ struct sync_ready {
 	struct intake *head, *tail;
 	size_t records;		/* records in the waiting intakes */
 	unsigned checking;	/* intakes of every link still on the pool */
+	bool bulk;		/* the store has its large cache (sync.c) */
+	uint64_t last_ms;	/* when records last arrived */
 };
 
 struct tvaersd {

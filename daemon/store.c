@@ -117,6 +117,8 @@ static int (*const migration_fill[])(sqlite3 *db) = {
 	[5] = attrs_fill,
 };
 _Static_assert(SEARCH_SHARDS == 16, "migration 4 creates 16 search shards");
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
+    STORE_SCHEMA_VERSION, "a migration per schema version");
 
 enum stmt_id {
 	ST_GET_VERSION,
@@ -269,6 +271,20 @@ int
 store_sqlite_err(int rc)
 {
 	return sqlite_err(rc);
+}
+
+int
+store_bulk_cache(struct store *s, bool on)
+{
+	char sql[48];
+
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d",
+	    on ? STORE_CACHE_BULK_KIB : STORE_CACHE_IDLE_KIB);
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return sqlite_err(sqlite3_errcode(s->db));
+	if (!on)
+		(void)sqlite3_db_release_memory(s->db);
+	return 0;
 }
 
 static int

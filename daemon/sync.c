@@ -24,6 +24,7 @@
 #define SYNC_PUMP_MSGS 16	/* RECORDS messages per pump call */
 #define SYNC_TRIM_ITEMS 10000	/* snapshots this big are trimmed after */
 #define SYNC_ANSWER_KEEP_MS 2000 /* a responder's snapshot kept unused */
+#define SYNC_BULK_IDLE_MS 2000	/* the store's large cache kept unused */
 
 static void publish_queue(struct tvaersd *d,
     const uint8_t hash[static TV_HASH_LEN], const struct peer *from);
@@ -506,6 +507,43 @@ finish_intake(struct tvaersd *d, struct intake *in, const bool *stored)
 		free(s);	/* the link closed while its records waited */
 }
 
+/* Records are coming in: the store gets its large cache (store.h). */
+static void
+bulk_begin(struct tvaersd *d)
+{
+	int rc;
+
+	d->ready.last_ms = uv_now(d->loop);
+	if (d->ready.bulk)
+		return;
+	if ((rc = store_bulk_cache(d->store, true)) == 0)
+		d->ready.bulk = true;
+	else
+		log_warnx("sync: cannot enlarge the store's cache: %s",
+		    tv_strerror(rc));
+}
+
+/*
+ * Gives the large cache back once nothing waits to be stored and nothing
+ * more can come: none came for a while, or no link is open.
+ */
+static void
+bulk_end_if_idle(struct tvaersd *d)
+{
+	bool linked = false;
+
+	if (!d->ready.bulk || d->ready.checking > 0 || d->ready.head != NULL)
+		return;
+	for (struct peer *p = d->net ? net_links(d->net) : NULL; p != NULL &&
+	    !linked; p = p->next)
+		linked = p->sync != NULL && peer_is_linked(p);
+	if (linked && uv_now(d->loop) - d->ready.last_ms < SYNC_BULK_IDLE_MS)
+		return;
+	(void)store_bulk_cache(d->store, false);
+	d->ready.bulk = false;
+	(void)malloc_trim(0);
+}
+
 /*
  * Stores every waiting intake in one transaction: a RECORDS message holds
  * about 150 records, and committing each alone (an FTS5 segment and index
@@ -555,6 +593,7 @@ store_ready(struct tvaersd *d)
 	d->ready.records = 0;
 	if (d->net != NULL)
 		flush(d);
+	bulk_end_if_idle(d);
 }
 
 static void
@@ -586,6 +625,7 @@ on_records(struct peer *p, const struct tv_wire_msg *m)
 
 	if (m->records.count == 0)
 		return;
+	bulk_begin(s->d);
 	if ((rc = intake_start(p->tcp.loop, m, on_checked, s)) != 0) {
 		log_warnx("sync %s: cannot check records: %s; dropped",
 		    p->addr, rc < -1000 ? tv_strerror(rc) : uv_strerror(rc));
@@ -636,9 +676,11 @@ void
 sync_link_free(struct peer *p)
 {
 	struct sync_link *s = p->sync;
+	struct tvaersd *d;
 
 	if (s == NULL)
 		return;
+	d = s->d;
 	session_end(s);
 	answer_end(s);
 	free(s->q);
@@ -651,6 +693,7 @@ sync_link_free(struct peer *p)
 	/* Intakes still on the pool free it when the last one returns. */
 	if (s->intakes == 0)
 		free(s);
+	bulk_end_if_idle(d);
 }
 
 void
@@ -667,6 +710,7 @@ sync_on_tick(struct peer *p, uint64_t now)
 
 	if (s == NULL || !peer_is_linked(p))
 		return;
+	bulk_end_if_idle(s->d);
 	/* The initiator has stopped asking: the session is over. */
 	if (s->answer_neg != NULL && now - s->answer_ms >= SYNC_ANSWER_KEEP_MS)
 		answer_end(s);

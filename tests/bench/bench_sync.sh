@@ -82,7 +82,7 @@ printf 'bench sync: (setup) %d associations made at A in %.1f s: signed records 
 	"$N" "$fill_s" "$rec_bytes"
 printf 'bench sync: initial sync A->B of %d records: %.2f s, %.0f records/s (from join to B holding all)\n' \
 	"$N" "$(calc "$t1 - $t0")" "$rate"
-printf 'bench sync:   bound, same records decode+verify+store_put_replicated (the daemon store with all its indexes, txn 1000): one thread %s records/s, two verify threads %s records/s\n' \
+printf 'bench sync:   bound, same records decode+verify+store_put_replicated (the daemon store with all its indexes and its intake cache, txn 1000): one thread %s records/s, two verify threads %s records/s\n' \
 	"$one" "$two"
 printf 'bench sync:   sync reaches %.0f%% of the two-thread bound (target >= 80%%), %.0f%% of the one-thread bound\n' \
 	"$(calc "100 * $rate / $two")" "$(calc "100 * $rate / $one")"
@@ -91,6 +91,12 @@ printf 'bench sync:   wire bytes per record: %.1f (B in %d + out %d; record itse
 printf 'bench sync:   CPU seconds: A %.2f, B %.2f (wall %.2f); peak RSS (VmHWM): A %.1f MB, B %.1f MB\n' \
 	"$(calc "$cpu_a1 - $cpu_a0")" "$(calc "$cpu_b1 - $cpu_b0")" "$(calc "$t1 - $t0")" \
 	"$(calc "$hwm_a / 1024")" "$(calc "$hwm_b / 1024")"
+
+# The receiver's large intake cache (daemon/sync.c) goes 2 s after the last
+# records came; B should be as small as an idle daemon then.
+sleep 4
+printf 'bench sync:   B idle after taking them in: VmRSS %.1f MB (target <= 16 MB)\n' \
+	"$(calc "$(mem "$PID_B" VmRSS) / 1024")"
 
 # ---- 2. Reconnect --------------------------------------------------------
 # B dials A. `peers` shows B's stored totals of ended links plus the open

@@ -3,7 +3,8 @@
  * records of a `tvaers export` (JSON lines with "raw": hex), then decodes,
  * verifies (Ed25519) and stores them in a fresh store of the daemon's own
  * (store_put_replicated: WAL, synchronous=NORMAL, every index the daemon
- * keeps, transactions of 1,000 records): once with everything on one
+ * keeps, transactions of 1,000 records, the large cache sync.c gives the
+ * store while records come in): once with everything on one
  * thread, and once with decode and verify on two worker threads feeding
  * the storing thread.
  *
@@ -115,6 +116,11 @@ db_open(struct db *d, const char *path)
 	remove(wal);
 	if (store_open(path, &d->st, err, sizeof(err)) != 0) {
 		fprintf(stderr, "bench_verify: %s\n", err);
+		exit(1);
+	}
+	if (store_bulk_cache(d->st, true) != 0) {
+		fprintf(stderr, "bench_verify: %s: %s\n", path,
+		    store_errmsg(d->st));
 		exit(1);
 	}
 }
