@@ -222,8 +222,9 @@ static const struct cmd cmds[] = {
 	    true },
 	{ "unblock", cmd_unblock, "AREA",
 	    N_("lifts a block; the area's records return with the next sync"),
-	    N_("Forgets the block of AREA (as for block). Its records come back\n"
-	    "from the peers at the next reconciliation.\n"), true },
+	    N_("Forgets the block of AREA (as for block). Every link reconciles at\n"
+	    "once, so its records come back from the peers within seconds.\n"),
+	    true },
 	{ "log", cmd_log, "[N] [LEVEL]",
 	    N_("recent link and sync events, or change the log level"),
 	    N_("Prints the last N (default 50, at most 200) sync events the daemon\n"

@@ -268,7 +268,7 @@ block_or_unblock(struct ctl_req *req, bool is_block)
 	if (d->net != NULL)
 		sync_reconcile_now(d);
 	snprintf(req->msg, sizeof(req->msg), "unblocked %s; its records "
-	    "return with the next reconciliation", id);
+	    "return as the links reconcile", id);
 	return 0;
 }
 

@@ -307,6 +307,7 @@ on_message(struct peer *p, const uint8_t *pt, size_t len)
 	case TV_WIRE_RECONCILE:
 	case TV_WIRE_RECORDS:
 	case TV_WIRE_WANT:
+	case TV_WIRE_RESYNC:
 		if (p->sync != NULL)
 			sync_on_message(p, &m);
 		break;

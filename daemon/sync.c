@@ -25,6 +25,7 @@
 #define SYNC_TRIM_ITEMS 10000	/* snapshots this big are trimmed after */
 #define SYNC_ANSWER_KEEP_MS 2000 /* a responder's snapshot kept unused */
 #define SYNC_BULK_IDLE_MS 2000	/* the store's large cache kept unused */
+#define SYNC_RESYNC_GAP_MS 10000 /* least time between sessions asked for */
 
 static void publish_queue(struct tvaersd *d,
     const uint8_t hash[static TV_HASH_LEN], const struct peer *from);
@@ -40,6 +41,7 @@ struct sync_link {
 	struct tv_neg *neg;
 	uint64_t session_ms;	/* when the running session last moved */
 	uint64_t last_done_ms;	/* when the last session started */
+	bool resync_due;	/* the responder asked for a session (RESYNC) */
 	size_t have_n, need_n;	/* the running session's differences */
 	size_t rounds;		/* RECONCILE messages it sent */
 	size_t neg_bytes;	/* Negentropy bytes both ways */
@@ -638,6 +640,36 @@ on_records(struct peer *p, const struct tv_wire_msg *m)
 		peer_pause_reading(p, true);
 }
 
+/*
+ * The initiator starts the session its responder asked for, once none
+ * runs and the last began SYNC_RESYNC_GAP_MS ago: a peer cannot make us
+ * read the whole store more often than that.
+ */
+static void
+resync_if_due(struct peer *p, uint64_t now)
+{
+	struct sync_link *s = p->sync;
+
+	if (s->resync_due && s->neg == NULL &&
+	    now - s->last_done_ms >= SYNC_RESYNC_GAP_MS) {
+		s->resync_due = false;
+		session_start(p);
+	}
+}
+
+static void
+on_resync(struct peer *p)
+{
+	/* Only the initiator starts sessions (PROTOCOL.md §12.2). */
+	if (!p->is_initiator)
+		return;
+	log_info("sync %s: the peer asks for a reconciliation", p->addr);
+	synclog_add(p->addr, p->has_area ? p->area : NULL,
+	    "asked to reconcile");
+	p->sync->resync_due = true;
+	resync_if_due(p, now_ms(p));
+}
+
 void
 sync_on_message(struct peer *p, const struct tv_wire_msg *m)
 {
@@ -652,6 +684,9 @@ sync_on_message(struct peer *p, const struct tv_wire_msg *m)
 		break;
 	case TV_WIRE_WANT:
 		on_want(p, m);
+		break;
+	case TV_WIRE_RESYNC:
+		on_resync(p);
 		break;
 	default:
 		break;
@@ -723,6 +758,8 @@ sync_on_tick(struct peer *p, uint64_t now)
 		}
 	} else if (now - s->last_done_ms >= SYNC_RECONCILE_MS)
 		session_start(p);
+	else
+		resync_if_due(p, now);
 }
 
 /* Queues hash for every linked peer but from; send with flush(). */
@@ -768,9 +805,21 @@ sync_reconciling(struct tvaersd *d)
 void
 sync_reconcile_now(struct tvaersd *d)
 {
-	for (struct peer *p = net_links(d->net); p != NULL; p = p->next)
-		if (p->sync != NULL && peer_is_linked(p) && p->is_initiator)
+	struct tv_w w;
+
+	for (struct peer *p = net_links(d->net); p != NULL; p = p->next) {
+		if (p->sync == NULL || !peer_is_linked(p))
+			continue;
+		if (p->is_initiator) {
 			session_start(p);
+			continue;
+		}
+		/* The peer dialled us: ask it to start one (§10.3 RESYNC). */
+		tv_w_init(&w, 0);
+		if (send_w(p, &w, tv_wire_resync_encode(&w)) != 0)
+			log_warnx("sync %s: cannot ask for a reconciliation",
+			    p->addr);
+	}
 }
 
 void

@@ -45,8 +45,11 @@ void sync_on_tick(struct peer *p, uint64_t now_ms);
  */
 void sync_publish(struct tvaersd *d, const uint8_t hash[static TV_HASH_LEN],
     const struct peer *from);
-/* Starts a reconciliation now on every link this side opened (one already
- * running is left alone): after an unblock. */
+/*
+ * After an unblock: starts a reconciliation now on every link this side
+ * opened (one already running is left alone), and asks the peer of every
+ * other link to start one (RESYNC).
+ */
 void sync_reconcile_now(struct tvaersd *d);
 /* Counts the links with a reconciliation running now. */
 size_t sync_reconciling(struct tvaersd *d);

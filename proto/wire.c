@@ -260,6 +260,8 @@ decode_body(const struct tv_value *a, struct tv_wire_msg *m)
 		if (a->len != 2)
 			return TV_EMALFORMED;
 		return get_str(&it[1], TV_WIRE_TEXT_MAX, &m->goodbye);
+	case TV_WIRE_RESYNC:
+		return a->len == 1 ? 0 : TV_EMALFORMED;
 	case TV_WIRE_UNKNOWN:
 		/* PROTOCOL.md §10.5: a newer type is ignored, not an error. */
 		return 0;
@@ -286,7 +288,7 @@ tv_wire_decode(const uint8_t *buf, size_t len, struct tv_wire_msg *out)
 		goto out;
 	}
 	out->type_code = root->items[0].u;
-	out->type = out->type_code <= TV_WIRE_GOODBYE ?
+	out->type = out->type_code <= TV_WIRE_RESYNC ?
 	    (enum tv_wire_type)out->type_code : TV_WIRE_UNKNOWN;
 	if ((rc = decode_body(root, out)) != 0)
 		goto out;
@@ -413,6 +415,14 @@ tv_wire_goodbye_encode(struct tv_w *w, const char *text, size_t len)
 	return tv_w_str(w, len > 0 ? text : "", len);
 }
 
+int
+tv_wire_resync_encode(struct tv_w *w)
+{
+	tv_w_array(w, 1);
+	tv_w_uint(w, TV_WIRE_RESYNC);
+	return tv_w_err(w);
+}
+
 /* RECORDS from value views, e.g. to re-encode a decoded message. */
 static int
 records_encode_values(struct tv_w *w, const struct tv_value *items,
@@ -479,6 +489,8 @@ tv_wire_encode(struct tv_w *w, const struct tv_wire_msg *m)
 		    m->error.text.len);
 	case TV_WIRE_GOODBYE:
 		return tv_wire_goodbye_encode(w, m->goodbye.p, m->goodbye.len);
+	case TV_WIRE_RESYNC:
+		return tv_wire_resync_encode(w);
 	case TV_WIRE_UNKNOWN:
 		break;
 	}

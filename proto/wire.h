@@ -61,6 +61,7 @@ enum tv_wire_type {
 	TV_WIRE_PONG = 5,
 	TV_WIRE_ERROR = 6,
 	TV_WIRE_GOODBYE = 7,
+	TV_WIRE_RESYNC = 8,	/* "please reconcile": optional (§10.3) */
 };
 
 /* ERROR codes (PROTOCOL.md §10.4); receivers treat others like INTERNAL. */
@@ -198,6 +199,8 @@ int tv_wire_error_encode(struct tv_w *w, uint64_t code, const char *text,
     size_t len);
 /* GOODBYE with up to TV_WIRE_TEXT_MAX bytes of UTF-8 NFC text. */
 int tv_wire_goodbye_encode(struct tv_w *w, const char *text, size_t len);
+/* RESYNC, which has no fields. */
+int tv_wire_resync_encode(struct tv_w *w);
 /*
  * Re-encodes a decoded (or hand-built) message of a known type; the result
  * is the canonical bytes it was decoded from. Same errors as above;

@@ -2,7 +2,8 @@
 # Blocking an area (tvaers block/unblock, areas, log): B blocks A, so B
 # deletes A's records (from its files too), refuses new ones without
 # punishing the peer and relays nothing of A's to C; unblock brings them
-# back. `areas` shows names, counts, direct or relayed, and blocks.
+# back, also on a link the other side opened (RESYNC). `areas` shows names,
+# counts, direct or relayed, and blocks.
 source "$(dirname "$0")/lib.sh"
 
 port_base
@@ -11,6 +12,12 @@ PB=$((PA + 1))
 A=$TEST_TMP/a
 B=$TEST_TMP/b
 C=$TEST_TMP/c
+# One link each, so that A never dials B itself (discovery): the unblock
+# below must happen on a link B opened.
+for h in "$A" "$B" "$C"; do
+	mkdir -p "$h"
+	printf '[network]\ntarget_peers = 1\n' >"$h/tvaersd.conf"
+done
 start_daemon "$A" --listen "127.0.0.1:$PA"
 start_daemon "$B" --listen "127.0.0.1:$PB"
 start_daemon "$C"
@@ -103,6 +110,21 @@ wait_until 30 has_name "$C" "Blokforening Ny Qwzx" || fail "the new record did n
 area_of "$B" "$ID_A" '.blocked == false and .records == 5' ||
 	fail "areas at B after unblock: $(tv "$B" --json areas)"
 expect_fail 1 tv "$B" unblock "$ID_A"
+
+# An unblock on a link the other side opened: A is the responder on B's
+# link, so A asks B to reconcile (RESYNC, PROTOCOL.md §10.3) and B's
+# records return in seconds, not at B's next 10-minute reconciliation.
+# (B's profile may get new versions meanwhile; an old record of B's must
+# come back.)
+tv "$B" add association --name "Bforening Tilbage Zqx" >/dev/null
+wait_until 30 has_name "$A" "Bforening Tilbage Zqx" || fail "B's record did not reach A"
+tv "$A" block "$ID_B" >/dev/null || fail "A block B"
+area_of "$A" "$ID_B" '.blocked == true and .records == 0' ||
+	fail "areas at A after blocking B: $(tv "$A" --json areas)"
+tv "$A" unblock "$ID_B" >/dev/null || fail "A unblock B"
+wait_until 30 has_name "$A" "Bforening Tilbage Zqx" ||
+	{ cat "$B/daemon.log" >&2; fail "B's records did not return to A after unblock"; }
+log_has "$B" '^asked to reconcile$' || fail "B's log does not show A's RESYNC: $(tv "$B" log 200)"
 
 # The log has the events.
 log_has "$B" '^connected' || fail "no connect event: $(tv "$B" log 200)"

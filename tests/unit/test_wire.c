@@ -997,6 +997,25 @@ TEST(goodbye)
 
 /* ---- Forward compatibility and strictness ---- */
 
+TEST(resync)
+{
+	struct tv_wire_msg m;
+	struct tv_w w;
+	uint8_t *buf;
+	size_t len;
+
+	tv_w_init(&w, 0);
+	buf = w_done(&w, tv_wire_resync_encode(&w), &len);
+	ASSERT_EQ(len, 2);
+	ASSERT_MEM_EQ(buf, "\x91\x08", 2);
+	round_trip(buf, len, TV_WIRE_RESYNC, &m);
+	tv_wire_msg_close(&m);
+	free(buf);
+	/* Exactly one item: the layout of a known type is strict (§10.5). */
+	ASSERT_EQ(decode_hex_rc("9208c0"), TV_EMALFORMED);
+	ASSERT_EQ(decode_hex_rc("920800"), TV_EMALFORMED);
+}
+
 TEST(unknown_type)
 {
 	struct tv_wire_msg m;
@@ -1004,16 +1023,16 @@ TEST(unknown_type)
 	uint8_t *buf;
 	size_t len;
 
-	buf = test_unhex("9308a178 81a16101", &len);
+	buf = test_unhex("9309a178 81a16101", &len);
 	ASSERT_EQ(tv_wire_decode(buf, len, &m), 0);
 	ASSERT_EQ(m.type, TV_WIRE_UNKNOWN);
-	ASSERT_EQ(m.type_code, 8);
+	ASSERT_EQ(m.type_code, 9);
 	tv_w_init(&w, 0);
 	ASSERT_EQ(tv_wire_encode(&w, &m), TV_EINVAL);
 	tv_w_free(&w);
 	tv_wire_msg_close(&m);
 	free(buf);
-	ASSERT_EQ(decode_hex_rc("9108"), 0);
+	ASSERT_EQ(decode_hex_rc("9109"), 0);
 	ASSERT_EQ(decode_hex_rc("91cc80"), 0);
 	ASSERT_EQ(decode_hex_rc("91cfffffffffffffffff"), 0);
 	buf = test_unhex("91cfffffffffffffffff", &len);
@@ -1129,7 +1148,7 @@ TEST(doc_examples)
 		free(buf);
 	}
 	/* One example of every type. */
-	ASSERT_EQ(seen, 0xff);
+	ASSERT_EQ(seen, (1u << (TV_WIRE_RESYNC + 1)) - 1);
 	test_doc_blocks_free(blocks);
 }
 
@@ -1385,5 +1404,5 @@ TEST_MAIN(handshake_example, frame_in_one_go, frame_byte_by_byte, frame_split_ev
     hello_bytes_exact, hello_caps_limit, hello_name_limit, hello_version,
     hello_wrong_fields, reconcile, records_signed, records_many,
     records_fill_exactly, records_limits, want, ping_pong, error_msg,
-    goodbye, unknown_type, non_canonical, decode_out_of_memory,
+    goodbye, resync, unknown_type, non_canonical, decode_out_of_memory,
     encode_out_of_memory, doc_examples, link_end_to_end)
