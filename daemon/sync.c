@@ -660,8 +660,12 @@ resync_if_due(struct peer *p, uint64_t now)
 static void
 on_resync(struct peer *p)
 {
-	/* Only the initiator starts sessions (PROTOCOL.md §12.2). */
-	if (!p->is_initiator)
+	/*
+	 * Only the initiator starts sessions (PROTOCOL.md §12.2). One that is
+	 * already due is not logged again: a peer repeating RESYNC gets one
+	 * line per session, not one per message.
+	 */
+	if (!p->is_initiator || p->sync->resync_due)
 		return;
 	log_info("sync %s: the peer asks for a reconciliation", p->addr);
 	synclog_add(p->addr, p->has_area ? p->area : NULL,

@@ -15,6 +15,7 @@
  *	stall      half of handshake message 3, then waits
  *	wrongkey   the handshake with another federation key
  *	valid      RECORDS with one valid signed association
+ *	resync     10,000 RESYNC messages, which only an initiator may act on
  *
  * Records are named "Peerpoke MODE Xq" so that a test can look for them.
  * It prints what the daemon did, one line each: "error CODE" for an ERROR
@@ -394,7 +395,11 @@ main(int argc, char **argv)
 		(void)watch(&l, 5, &errors);
 		goto out;
 	}
-	if (strcmp(mode, "garbage") == 0) {
+	if (strcmp(mode, "resync") == 0) {
+		static const uint8_t resync[] = { 0x91, TV_WIRE_RESYNC };
+		for (int i = 0; i < 10000; i++)
+			send_msg(&l, resync, sizeof(resync));
+	} else if (strcmp(mode, "garbage") == 0) {
 		uint8_t junk[1000];
 		tv_random(junk, sizeof(junk));
 		send_frame(l.fd, junk, sizeof(junk));

@@ -56,6 +56,11 @@ poke local "error 2" "refused 1 records (a local-only record)"
 [ "$(tv "$A" --json list contact | jq length)" -eq 0 ] || fail "a contact from a peer was stored"
 # A record over 61440 bytes: too big, ERROR 3 and the link closes.
 poke oversized $'error 3\nclosed' "inbound link closed: bad message: too big"
+# A flood of RESYNC from a peer that dialled us: only an initiator acts on
+# it, so it is ignored, and neither logged nor answered.
+poke resync ok "linked to area"
+! grep -q "asks for a reconciliation" "$A/daemon.log" ||
+	fail "A acted on RESYNC from a link it did not open"
 # Frames that do not decrypt, a wrong psk, a stalled handshake: closed.
 poke garbage closed "inbound link closed: cannot decrypt a frame"
 poke wrongkey closed "handshake failed: wrong federation key"
