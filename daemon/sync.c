@@ -25,6 +25,7 @@
 #define SYNC_TRIM_ITEMS 10000	/* snapshots this big are trimmed after */
 #define SYNC_ANSWER_KEEP_MS 2000 /* a responder's snapshot kept unused */
 #define SYNC_BULK_IDLE_MS 2000	/* the store's large cache kept unused */
+#define SYNC_BULK_MIN 32	/* records in one message that start a bulk */
 #define SYNC_RESYNC_GAP_MS 10000 /* least time between sessions asked for */
 
 static void publish_queue(struct tvaersd *d,
@@ -509,15 +510,22 @@ finish_intake(struct tvaersd *d, struct intake *in, const bool *stored)
 		free(s);	/* the link closed while its records waited */
 }
 
-/* Records are coming in: the store gets its large cache (store.h). */
+/*
+ * Records are coming in. Many at once (a reconciliation's, not a live
+ * push's few) give the store its large cache (store.h) until they stop.
+ */
 static void
-bulk_begin(struct tvaersd *d)
+bulk_note(struct tvaersd *d, size_t count)
 {
 	int rc;
 
-	d->ready.last_ms = uv_now(d->loop);
-	if (d->ready.bulk)
+	if (d->ready.bulk) {
+		d->ready.last_ms = uv_now(d->loop);
 		return;
+	}
+	if (count < SYNC_BULK_MIN)
+		return;
+	d->ready.last_ms = uv_now(d->loop);
 	if ((rc = store_bulk_cache(d->store, true)) == 0)
 		d->ready.bulk = true;
 	else
@@ -627,7 +635,7 @@ on_records(struct peer *p, const struct tv_wire_msg *m)
 
 	if (m->records.count == 0)
 		return;
-	bulk_begin(s->d);
+	bulk_note(s->d, m->records.count);
 	if ((rc = intake_start(p->tcp.loop, m, on_checked, s)) != 0) {
 		log_warnx("sync %s: cannot check records: %s; dropped",
 		    p->addr, rc < -1000 ? tv_strerror(rc) : uv_strerror(rc));
