@@ -1,6 +1,7 @@
 /*
  * Record kinds and their schemas, the municipality and interest tables, and
- * the parser and formatter for people (proto/kinds.c, PROTOCOL.md §6).
+ * the parser and formatter for people (proto/kinds.c, kinds_parse.c,
+ * kinds_format.c; PROTOCOL.md §6).
  *
  * Bodies are built the way the daemon builds them: tv_field_parse on what
  * a person types, tv_encode, tv_decode of the bytes, then tv_kind_validate
