@@ -10,6 +10,7 @@
 
 #include "attrs.h"
 #include "canon.h"
+#include "checkpointer.h"
 #include "err.h"
 #include "ids.h"
 #include "kinds.h"
@@ -222,6 +223,7 @@ struct store {
 	struct count_delta *counts;
 	size_t counts_n, counts_cap;
 	uint64_t generation;	/* commits so far (store_generation) */
+	struct checkpointer *checkpointer;
 };
 
 uint64_t
@@ -432,6 +434,19 @@ fail:
 	return sqlite_err(sqlite3_errcode(s->db));
 }
 
+/* After every commit: a WAL over its limit is the checkpointer's to copy. */
+static int
+on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct store *s = arg;
+
+	(void)db;
+	(void)name;
+	if (pages >= STORE_WAL_CHECKPOINT_PAGES)
+		checkpointer_poke(s->checkpointer);
+	return SQLITE_OK;
+}
+
 int
 store_open(const char *path, struct store **out, char *errbuf, size_t errlen)
 {
@@ -496,6 +511,12 @@ store_open(const char *path, struct store **out, char *errbuf, size_t errlen)
 		goto err_close;
 	}
 	note_blocked(s);
+	if (checkpointer_start(path, &s->checkpointer, errbuf, errlen) != 0) {
+		rc = -EIO;
+		goto err_close;
+	}
+	/* Replaces SQLite's own checkpoint in COMMIT (checkpointer.h). */
+	sqlite3_wal_hook(s->db, on_wal_commit, s);
 	*out = s;
 	return 0;
 err_close:
@@ -512,6 +533,7 @@ store_close(struct store *s)
 		sqlite3_finalize(s->stmt[i]);
 	search_index_close(s->search);
 	attrs_finalize(&s->attrs);
+	checkpointer_stop(s->checkpointer);
 	if (s->db != NULL) {
 		sqlite3_wal_checkpoint_v2(s->db, NULL,
 		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);

@@ -2,7 +2,9 @@
  * The store: one SQLite database in WAL mode holding the current version
  * of every record, own and replicated, plus a few settings. Superseded
  * versions are deleted (secure_delete is on), never kept. Local writes
- * commit with synchronous=FULL before the caller answers anyone.
+ * commit with synchronous=FULL before the caller answers anyone. The WAL
+ * is checkpointed on a thread of the store's own (checkpointer.h), never
+ * in the caller's COMMIT.
  * The schema is versioned with PRAGMA user_version and migrated at open.
  * Every query is one prepared statement, made once at open.
  */
@@ -17,6 +19,8 @@
 
 #define STORE_CACHE_IDLE_KIB 2000	/* SQLite's default page cache */
 #define STORE_CACHE_BULK_KIB 32768	/* while taking in many records */
+/* WAL pages that start a checkpoint on its own thread (SQLite's default). */
+#define STORE_WAL_CHECKPOINT_PAGES 1000
 
 #define STORE_SCHEMA_VERSION 7
 

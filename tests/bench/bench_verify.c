@@ -4,7 +4,8 @@
  * verifies (Ed25519) and stores them in a fresh store of the daemon's own
  * (store_put_replicated: WAL, synchronous=NORMAL, every index the daemon
  * keeps, transactions of 1,000 records, the large cache sync.c gives the
- * store while records come in): once with everything on one
+ * store while records come in, checkpoints on the store's own thread):
+ * once with everything on one
  * thread, and once with decode and verify on two worker threads feeding
  * the storing thread.
  *

@@ -1,0 +1,164 @@
+/*
+ * The checkpoint thread against real SQLite files: a poke copies the WAL
+ * into the database while the writer's connection stays open, a store
+ * checkpoints on its own as it is written to, and a database that is
+ * missing or not in WAL mode is refused.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "canon.h"
+#include "checkpointer.h"
+#include "record.h"
+#include "sign.h"
+#include "store.h"
+#include "test.h"
+
+static char dir[] = "/tmp/tvaers-ckpt-XXXXXX";
+
+static long long
+file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* Waits up to 20 s for path to reach at least size bytes. */
+static bool
+grows_to(const char *path, long long size)
+{
+	struct timespec ms10 = { 0, 10 * 1000 * 1000 };
+
+	for (int i = 0; i < 2000; i++) {
+		if (file_size(path) >= size)
+			return true;
+		nanosleep(&ms10, NULL);
+	}
+	return false;
+}
+
+TEST(a_poke_copies_the_wal_into_the_database)
+{
+	char path[256], err[256];
+	struct checkpointer *c;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	static uint8_t blob[4000];
+
+	if (mkdtemp(dir) == NULL)
+		TEST_FAIL("mkdtemp");
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	ASSERT_EQ(sqlite3_open(path, &db), SQLITE_OK);
+	ASSERT_EQ(sqlite3_exec(db, "PRAGMA journal_mode = WAL; "
+	    "PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (b BLOB)", NULL,
+	    NULL, NULL), SQLITE_OK);
+	/* About 8 MB, all of it in the WAL: nothing checkpoints. */
+	ASSERT_EQ(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	ASSERT_EQ(sqlite3_prepare_v2(db, "INSERT INTO t VALUES (?)", -1, &st,
+	    NULL), SQLITE_OK);
+	for (int i = 0; i < 2000; i++) {
+		blob[0] = (uint8_t)i;
+		sqlite3_bind_blob(st, 1, blob, sizeof(blob), SQLITE_STATIC);
+		ASSERT_EQ(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	ASSERT_EQ(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	ASSERT(file_size(path) < 100000);
+
+	/* The writer stays open; the thread copies beside it. */
+	ASSERT_EQ(checkpointer_start(path, &c, err, sizeof(err)), 0);
+	ASSERT_EQ(checkpointer_runs(c), 0);
+	checkpointer_poke(c);
+	ASSERT(grows_to(path, 8000000));
+	checkpointer_stop(c);
+	sqlite3_close(db);
+	checkpointer_poke(NULL);
+	checkpointer_stop(NULL);
+}
+
+TEST(a_missing_database_is_refused)
+{
+	struct checkpointer *c = (void *)1;
+	char err[256] = "";
+
+	ASSERT(checkpointer_start("/nonexistent-tvaers/t.db", &c, err,
+	    sizeof(err)) != 0);
+	ASSERT(c == NULL);
+	ASSERT(strstr(err, "/nonexistent-tvaers/t.db") != NULL);
+}
+
+TEST(a_database_not_in_wal_mode_is_refused)
+{
+	struct checkpointer *c;
+	char path[256], err[256] = "";
+	sqlite3 *db;
+
+	if (mkdtemp(dir) == NULL)
+		TEST_FAIL("mkdtemp");
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	ASSERT_EQ(sqlite3_open(path, &db), SQLITE_OK);
+	ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t (x)", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	ASSERT(checkpointer_start(path, &c, err, sizeof(err)) != 0);
+	ASSERT(strstr(err, "not in WAL mode") != NULL);
+}
+
+TEST(a_store_checkpoints_while_it_is_written)
+{
+	enum { BATCH = 500, BATCHES = 20 };
+	static struct tv_record recs[BATCH];
+	static uint8_t *raws[BATCH];
+	struct tv_keypair kp;
+	char path[256], err[256], name[64];
+	uint8_t id[TV_ID_LEN] = { 0 };
+	struct store *s;
+	size_t stored, len;
+	long long before;
+
+	if (mkdtemp(dir) == NULL)
+		TEST_FAIL("mkdtemp");
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	ASSERT_EQ(store_open(path, &s, err, sizeof(err)), 0);
+	before = file_size(path);
+	tv_keypair_generate(&kp);
+	/* 10,000 records in 20 commits: far more than 1,000 WAL pages. */
+	for (int b = 0; b < BATCHES; b++) {
+		for (int i = 0; i < BATCH; i++) {
+			struct tv_w w;
+			uint8_t *body;
+			size_t body_len;
+
+			memcpy(id, &(int){ b * BATCH + i + 1 }, sizeof(int));
+			snprintf(name, sizeof(name), "Forening %d", b * BATCH + i);
+			tv_w_init(&w, 0);
+			tv_w_map(&w, 1);
+			tv_w_cstr(&w, "name");
+			tv_w_cstr(&w, name);
+			ASSERT_EQ(tv_w_finish(&w, &body, &body_len), 0);
+			ASSERT_EQ(tv_record_sign(&kp, "association", id, 1, 0,
+			    body, body_len, &raws[i], &len), 0);
+			free(body);
+			ASSERT_EQ(tv_record_decode(raws[i], len, &recs[i]), 0);
+		}
+		ASSERT_EQ(store_put_replicated(s, recs, BATCH, NULL, &stored), 0);
+		ASSERT_EQ(stored, BATCH);
+		for (int i = 0; i < BATCH; i++)
+			free(raws[i]);
+	}
+	/* The database file takes the pages while the store is open. */
+	ASSERT(grows_to(path, before + 1000000));
+	store_close(s);
+}
+
+TEST_MAIN(a_poke_copies_the_wal_into_the_database,
+    a_missing_database_is_refused, a_database_not_in_wal_mode_is_refused,
+    a_store_checkpoints_while_it_is_written)
