@@ -18,6 +18,8 @@ struct checkpointer {
 	pthread_mutex_t mu;	/* guards the fields below */
 	pthread_cond_t cv;
 	bool wanted;		/* a poke came since the last checkpoint began */
+	bool running;		/* a checkpoint is running now */
+	bool held;		/* checkpointer_hold: start none */
 	bool stopping;
 	uint64_t runs;
 };
@@ -29,11 +31,12 @@ run(void *arg)
 
 	pthread_mutex_lock(&c->mu);
 	for (;;) {
-		while (!c->wanted && !c->stopping)
+		while ((!c->wanted || c->held) && !c->stopping)
 			pthread_cond_wait(&c->cv, &c->mu);
 		if (c->stopping)
 			break;
 		c->wanted = false;
+		c->running = true;
 		pthread_mutex_unlock(&c->mu);
 		/*
 		 * PASSIVE takes no lock a writer needs and never waits. What it
@@ -44,7 +47,9 @@ run(void *arg)
 		(void)sqlite3_wal_checkpoint_v2(c->db, NULL,
 		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		pthread_mutex_lock(&c->mu);
+		c->running = false;
 		c->runs++;
+		pthread_cond_broadcast(&c->cv);	/* a holder may wait */
 	}
 	pthread_mutex_unlock(&c->mu);
 	return NULL;
@@ -117,7 +122,30 @@ checkpointer_poke(struct checkpointer *c)
 		return;
 	pthread_mutex_lock(&c->mu);
 	c->wanted = true;
-	pthread_cond_signal(&c->cv);
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+}
+
+void
+checkpointer_hold(struct checkpointer *c)
+{
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&c->mu);
+	c->held = true;
+	while (c->running)
+		pthread_cond_wait(&c->cv, &c->mu);
+	pthread_mutex_unlock(&c->mu);
+}
+
+void
+checkpointer_release(struct checkpointer *c)
+{
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&c->mu);
+	c->held = false;
+	pthread_cond_broadcast(&c->cv);
 	pthread_mutex_unlock(&c->mu);
 }
 
@@ -128,7 +156,7 @@ checkpointer_stop(struct checkpointer *c)
 		return;
 	pthread_mutex_lock(&c->mu);
 	c->stopping = true;
-	pthread_cond_signal(&c->cv);
+	pthread_cond_broadcast(&c->cv);
 	pthread_mutex_unlock(&c->mu);
 	pthread_join(c->thread, NULL);
 	pthread_cond_destroy(&c->cv);

@@ -28,6 +28,15 @@ int checkpointer_start(const char *path, struct checkpointer **out,
 /* Asks for a checkpoint soon. Never waits for the disk; NULL is a no-op. */
 void checkpointer_poke(struct checkpointer *c);
 /*
+ * Waits for the checkpoint running, if any, and starts no other until
+ * checkpointer_release: SQLite refuses a second checkpointer at once
+ * without waiting, and the store's own TRUNCATE checkpoint after an
+ * erasure must not fail for that. NULL is a no-op.
+ */
+void checkpointer_hold(struct checkpointer *c);
+/* Lets the thread checkpoint again after checkpointer_hold. */
+void checkpointer_release(struct checkpointer *c);
+/*
  * Stops the thread after the checkpoint it is running, if any, closes its
  * connection and frees c; NULL is a no-op.
  */

@@ -434,6 +434,20 @@ fail:
 	return sqlite_err(sqlite3_errcode(s->db));
 }
 
+/*
+ * Copies the whole WAL into the database and empties it, so that what a
+ * transaction overwrote leaves the files (DATAMODEL.md §3.3). A reader
+ * busy past the busy timeout only delays this to the next erasure.
+ */
+static void
+wal_truncate(struct store *s)
+{
+	checkpointer_hold(s->checkpointer);
+	(void)sqlite3_wal_checkpoint_v2(s->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	checkpointer_release(s->checkpointer);
+}
+
 /* After every commit: a WAL over its limit is the checkpointer's to copy. */
 static int
 on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
@@ -691,8 +705,7 @@ store_put_batch_each(struct store *s, const struct tv_record *recs, size_t n,
 	 * truncated. A busy reader only delays this to the next replacement.
 	 */
 	if (s->replaced)
-		sqlite3_wal_checkpoint_v2(s->db, NULL,
-		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		wal_truncate(s);
 	s->replaced = false;
 	*out_stored = stored;
 	return 0;
@@ -1177,8 +1190,7 @@ store_block(struct store *s, const uint8_t origin[static TV_PK_LEN],
 		return rc;
 	}
 	/* As store_put_batch_each: the deleted bytes must leave the WAL too. */
-	sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
-	    NULL, NULL);
+	wal_truncate(s);
 	return 0;
 }
 
@@ -1333,8 +1345,7 @@ store_delete(struct store *s, const struct store_key *keys, size_t n,
 	}
 	/* As store_block: the deleted bytes must leave the WAL too. */
 	if (deleted > 0)
-		sqlite3_wal_checkpoint_v2(s->db, NULL,
-		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		wal_truncate(s);
 	*out_deleted = deleted;
 	return 0;
 }

@@ -84,6 +84,52 @@ TEST(a_poke_copies_the_wal_into_the_database)
 	checkpointer_stop(NULL);
 }
 
+/* Waits up to 20 s for c to have finished at least n checkpoints. */
+static bool
+runs_reach(struct checkpointer *c, uint64_t n)
+{
+	struct timespec ms10 = { 0, 10 * 1000 * 1000 };
+
+	for (int i = 0; i < 2000; i++) {
+		if (checkpointer_runs(c) >= n)
+			return true;
+		nanosleep(&ms10, NULL);
+	}
+	return false;
+}
+
+TEST(no_checkpoint_starts_while_held)
+{
+	struct timespec ms200 = { 0, 200 * 1000 * 1000 };
+	char path[256], err[256];
+	struct checkpointer *c;
+	sqlite3 *db;
+
+	if (mkdtemp(dir) == NULL)
+		TEST_FAIL("mkdtemp");
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	ASSERT_EQ(sqlite3_open(path, &db), SQLITE_OK);
+	ASSERT_EQ(sqlite3_exec(db, "PRAGMA journal_mode = WAL; CREATE TABLE "
+	    "t (x)", NULL, NULL, NULL), SQLITE_OK);
+	ASSERT_EQ(checkpointer_start(path, &c, err, sizeof(err)), 0);
+	checkpointer_poke(c);
+	ASSERT(runs_reach(c, 1));
+	/* Held: pokes wait. Released: the waiting poke runs. */
+	checkpointer_hold(c);
+	checkpointer_poke(c);
+	nanosleep(&ms200, NULL);
+	ASSERT_EQ(checkpointer_runs(c), 1);
+	/* The holder's own checkpoint cannot meet the thread's. */
+	ASSERT_EQ(sqlite3_wal_checkpoint_v2(db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL), SQLITE_OK);
+	checkpointer_release(c);
+	ASSERT(runs_reach(c, 2));
+	checkpointer_stop(c);
+	sqlite3_close(db);
+	checkpointer_hold(NULL);
+	checkpointer_release(NULL);
+}
+
 TEST(a_missing_database_is_refused)
 {
 	struct checkpointer *c = (void *)1;
@@ -160,5 +206,6 @@ TEST(a_store_checkpoints_while_it_is_written)
 }
 
 TEST_MAIN(a_poke_copies_the_wal_into_the_database,
+    no_checkpoint_starts_while_held,
     a_missing_database_is_refused, a_database_not_in_wal_mode_is_refused,
     a_store_checkpoints_while_it_is_written)
