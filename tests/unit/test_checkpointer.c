@@ -30,18 +30,45 @@ file_size(const char *path)
 	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
 }
 
-/* Waits up to 20 s for path to reach at least size bytes. */
+/* Polls check(arg) for up to 20 s; true once it holds. */
 static bool
-grows_to(const char *path, long long size)
+eventually(bool (*check)(const void *arg, long long n), const void *arg,
+    long long n)
 {
 	struct timespec ms10 = { 0, 10 * 1000 * 1000 };
 
 	for (int i = 0; i < 2000; i++) {
-		if (file_size(path) >= size)
+		if (check(arg, n))
 			return true;
 		nanosleep(&ms10, NULL);
 	}
 	return false;
+}
+
+static bool
+size_at_least(const void *path, long long size)
+{
+	return file_size(path) >= size;
+}
+
+/* True when the path is at least size bytes, within 20 s. */
+static bool
+grows_to(const char *path, long long size)
+{
+	return eventually(size_at_least, path, size);
+}
+
+static bool
+runs_at_least(const void *c, long long n)
+{
+	return checkpointer_runs((struct checkpointer *)c) >= (uint64_t)n;
+}
+
+/* True when c has finished at least n checkpoints, within 20 s. */
+static bool
+runs_reach(struct checkpointer *c, uint64_t n)
+{
+	return eventually(runs_at_least, c, (long long)n);
 }
 
 TEST(a_poke_copies_the_wal_into_the_database)
@@ -82,20 +109,6 @@ TEST(a_poke_copies_the_wal_into_the_database)
 	sqlite3_close(db);
 	checkpointer_poke(NULL);
 	checkpointer_stop(NULL);
-}
-
-/* Waits up to 20 s for c to have finished at least n checkpoints. */
-static bool
-runs_reach(struct checkpointer *c, uint64_t n)
-{
-	struct timespec ms10 = { 0, 10 * 1000 * 1000 };
-
-	for (int i = 0; i < 2000; i++) {
-		if (checkpointer_runs(c) >= n)
-			return true;
-		nanosleep(&ms10, NULL);
-	}
-	return false;
 }
 
 TEST(no_checkpoint_starts_while_held)
