@@ -12,6 +12,15 @@ for cmd in status id add set rm show list export municipalities interests kinds;
 	assert_contains "$TEST_TMP/help" "$cmd"
 	"$TVAERS" "$cmd" --help >/dev/null || fail "$cmd --help failed"
 done
+# Every command of --help has an entry in the manual page (contrib/tvaers.1):
+# a .TP paragraph whose tag starts with its name.
+MAN=$(dirname "$0")/../../contrib/tvaers.1
+for cmd in $("$TVAERS" --help | awk '/^Commands:/ { f = 1; next } /^$/ { f = 0 } f { print $1 }'); do
+	awk -v c="$cmd" 'prev == ".TP" && ($0 == ".B " c || $0 == ".BR " c ||
+		index($0, ".BR " c " ") == 1 || index($0, ".BI \"" c " ") == 1) { found = 1 }
+		{ prev = $0 } END { exit !found }' "$MAN" || fail "tvaers.1 lacks the command $cmd"
+done
+
 "$TVAERS" add association --help >"$TEST_TMP/help"
 assert_contains "$TEST_TMP/help" "municipality"
 assert_contains "$TEST_TMP/help" "interests"
