@@ -3,6 +3,7 @@
  */
 #include "checkpointer.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -11,6 +12,8 @@
 #include <string.h>
 
 #include <sqlite3.h>
+
+#include "err.h"
 
 struct checkpointer {
 	sqlite3 *db;		/* used by the thread only */
@@ -24,6 +27,7 @@ struct checkpointer {
 	uint64_t runs;
 };
 
+/* The thread: a PASSIVE checkpoint per poke, none while held. */
 static void *
 run(void *arg)
 {
@@ -55,6 +59,7 @@ run(void *arg)
 	return NULL;
 }
 
+/* sqlite3_exec callback: keeps the journal mode PRAGMA returned. */
 static int
 copy_mode(void *arg, int n, char **values, char **names)
 {
@@ -65,7 +70,7 @@ copy_mode(void *arg, int n, char **values, char **names)
 }
 
 int
-checkpointer_start(const char *path, struct checkpointer **out,
+checkpointer_open(const char *path, struct checkpointer **out,
     char *errbuf, size_t errlen)
 {
 	struct checkpointer *c;
@@ -76,7 +81,7 @@ checkpointer_start(const char *path, struct checkpointer **out,
 	*out = NULL;
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		snprintf(errbuf, errlen, "out of memory");
-		return -1;
+		return TV_ENOMEM;
 	}
 	/*
 	 * A connection finds the WAL only once it has read the database; till
@@ -93,7 +98,7 @@ checkpointer_start(const char *path, struct checkpointer **out,
 		    "cannot open") : "not in WAL mode");
 		sqlite3_close(c->db);
 		free(c);
-		return -1;
+		return -EIO;
 	}
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
@@ -109,7 +114,7 @@ checkpointer_start(const char *path, struct checkpointer **out,
 		pthread_mutex_destroy(&c->mu);
 		sqlite3_close(c->db);
 		free(c);
-		return -1;
+		return -EIO;
 	}
 	*out = c;
 	return 0;
@@ -150,7 +155,7 @@ checkpointer_release(struct checkpointer *c)
 }
 
 void
-checkpointer_stop(struct checkpointer *c)
+checkpointer_close(struct checkpointer *c)
 {
 	if (c == NULL)
 		return;
@@ -170,6 +175,8 @@ checkpointer_runs(struct checkpointer *c)
 {
 	uint64_t runs;
 
+	if (c == NULL)
+		return 0;
 	pthread_mutex_lock(&c->mu);
 	runs = c->runs;
 	pthread_mutex_unlock(&c->mu);

@@ -20,10 +20,10 @@ struct checkpointer;
 
 /*
  * Opens a second connection to the database at path (which must exist and
- * be in WAL mode) and starts the thread. Returns 0, or -1 with a one-line
- * reason in errbuf; *out is then NULL.
+ * be in WAL mode) and starts the thread. Returns 0, or TV_ENOMEM or -EIO
+ * with a one-line reason in errbuf; *out is then NULL.
  */
-int checkpointer_start(const char *path, struct checkpointer **out,
+int checkpointer_open(const char *path, struct checkpointer **out,
     char *errbuf, size_t errlen);
 /* Asks for a checkpoint soon. Never waits for the disk; NULL is a no-op. */
 void checkpointer_poke(struct checkpointer *c);
@@ -40,8 +40,8 @@ void checkpointer_release(struct checkpointer *c);
  * Stops the thread after the checkpoint it is running, if any, closes its
  * connection and frees c; NULL is a no-op.
  */
-void checkpointer_stop(struct checkpointer *c);
-/* Checkpoints the thread has finished, successful or not (for tests). */
+void checkpointer_close(struct checkpointer *c);
+/* Checkpoints the thread has finished, successful or not (0 for NULL). */
 uint64_t checkpointer_runs(struct checkpointer *c);
 
 #endif

@@ -27,6 +27,19 @@ struct sync_totals {
 };
 
 struct intake;
+struct tv_neg;
+struct tv_neg_vec;
+
+/*
+ * The snapshot a responder answers RECONCILE from, one for every link: it
+ * depends on the store, not on the peer (sync.c).
+ */
+struct sync_answer {
+	struct tv_neg_vec *vec;
+	struct tv_neg *neg;
+	uint64_t gen;		/* store_generation it was taken at */
+	uint64_t used_ms;	/* when it last answered */
+};
 
 /* Received records checked and waiting to be stored in one transaction. */
 struct sync_ready {
@@ -47,6 +60,7 @@ struct tvaersd {
 	struct net *net;
 	struct sync_totals sync;
 	struct sync_ready ready;
+	struct sync_answer answer;
 	struct expire *expire;	/* the hourly sweep of expired events */
 	time_t started;
 	bool log_level_fixed;	/* -l or -v given: SIGHUP keeps the level */

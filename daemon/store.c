@@ -222,7 +222,8 @@ struct store {
 	/* Gathered per transaction: one row write per area, not per record. */
 	struct count_delta *counts;
 	size_t counts_n, counts_cap;
-	uint64_t generation;	/* commits so far (store_generation) */
+	uint64_t generation;	/* commits that changed records so far */
+	bool changed;		/* this transaction changed records */
 	struct checkpointer *checkpointer;
 };
 
@@ -308,6 +309,7 @@ count_note(struct store *s, const uint8_t *origin, int64_t records,
 {
 	struct count_delta *c = NULL;
 
+	s->changed = true;
 	/* A batch comes from few areas; the newest is likeliest again. */
 	for (size_t i = s->counts_n; i > 0 && c == NULL; i--)
 		if (memcmp(s->counts[i - 1].origin, origin, TV_PK_LEN) == 0)
@@ -361,6 +363,7 @@ static int
 txn_begin(struct store *s)
 {
 	s->counts_n = 0;
+	s->changed = false;
 	return exec_simple(s, ST_BEGIN);
 }
 
@@ -370,7 +373,7 @@ txn_commit(struct store *s)
 {
 	int rc = count_flush(s);
 
-	if (rc == 0 && (rc = exec_simple(s, ST_COMMIT)) == 0)
+	if (rc == 0 && (rc = exec_simple(s, ST_COMMIT)) == 0 && s->changed)
 		s->generation++;
 	return rc;
 }
@@ -382,6 +385,7 @@ txn_abort(struct store *s)
 	exec_simple(s, ST_ROLLBACK);
 	search_index_abort(s->search);
 	s->counts_n = 0;
+	s->changed = false;
 }
 
 static int
@@ -448,15 +452,25 @@ wal_truncate(struct store *s)
 	checkpointer_release(s->checkpointer);
 }
 
-/* After every commit: a WAL over its limit is the checkpointer's to copy. */
+/*
+ * After every commit: a WAL over STORE_WAL_CHECKPOINT_PAGES is the
+ * checkpointer's to copy. SQLite starts the WAL over only after a
+ * checkpoint that caught up with every commit, which the thread's never do
+ * while commits come back to back (an initial sync grew it past a
+ * gigabyte). So past STORE_WAL_LIMIT_PAGES the writer checkpoints itself,
+ * as SQLite's own checkpoint would, with most pages already copied.
+ */
 static int
 on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
 {
 	struct store *s = arg;
 
-	(void)db;
-	(void)name;
-	if (pages >= STORE_WAL_CHECKPOINT_PAGES)
+	if (pages >= STORE_WAL_LIMIT_PAGES) {
+		checkpointer_hold(s->checkpointer);
+		(void)sqlite3_wal_checkpoint_v2(db, name,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		checkpointer_release(s->checkpointer);
+	} else if (pages >= STORE_WAL_CHECKPOINT_PAGES)
 		checkpointer_poke(s->checkpointer);
 	return SQLITE_OK;
 }
@@ -476,7 +490,7 @@ store_open(const char *path, struct store **out, char *errbuf, size_t errlen)
 	    "PRAGMA foreign_keys = ON;"
 	    "PRAGMA busy_timeout = 5000;";
 	struct store *s;
-	char *msg = NULL;
+	char *msg = NULL, limit[64];
 	int rc;
 
 	*out = NULL;
@@ -525,12 +539,19 @@ store_open(const char *path, struct store **out, char *errbuf, size_t errlen)
 		goto err_close;
 	}
 	note_blocked(s);
-	if (checkpointer_start(path, &s->checkpointer, errbuf, errlen) != 0) {
-		rc = -EIO;
+	if ((rc = checkpointer_open(path, &s->checkpointer, errbuf,
+	    errlen)) != 0)
 		goto err_close;
-	}
 	/* Replaces SQLite's own checkpoint in COMMIT (checkpointer.h). */
 	sqlite3_wal_hook(s->db, on_wal_commit, s);
+	/* A WAL that grew past the limit is cut back when it starts over. */
+	snprintf(limit, sizeof(limit), "PRAGMA journal_size_limit = %d",
+	    STORE_WAL_LIMIT_PAGES * 4096);
+	if (sqlite3_exec(s->db, limit, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(errbuf, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
+		rc = sqlite_err(sqlite3_errcode(s->db));
+		goto err_close;
+	}
 	*out = s;
 	return 0;
 err_close:
@@ -547,7 +568,7 @@ store_close(struct store *s)
 		sqlite3_finalize(s->stmt[i]);
 	search_index_close(s->search);
 	attrs_finalize(&s->attrs);
-	checkpointer_stop(s->checkpointer);
+	checkpointer_close(s->checkpointer);
 	if (s->db != NULL) {
 		sqlite3_wal_checkpoint_v2(s->db, NULL,
 		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
@@ -1175,6 +1196,7 @@ store_block(struct store *s, const uint8_t origin[static TV_PK_LEN],
 		*out_deleted = (uint64_t)sqlite3_changes(s->db);
 	}
 	if (rc == SQLITE_DONE) {
+		s->changed = true;	/* at least the set that may leave */
 		st = s->stmt[ST_COUNT_ZERO];
 		sqlite3_bind_blob(st, 1, origin, TV_PK_LEN, SQLITE_STATIC);
 		rc = sqlite3_step(st);

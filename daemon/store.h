@@ -21,6 +21,8 @@
 #define STORE_CACHE_BULK_KIB 32768	/* while taking in many records */
 /* WAL pages that start a checkpoint on its own thread (SQLite's default). */
 #define STORE_WAL_CHECKPOINT_PAGES 1000
+/* WAL pages past which the writer checkpoints itself (store.c). */
+#define STORE_WAL_LIMIT_PAGES 4000
 
 #define STORE_SCHEMA_VERSION 7
 
@@ -192,8 +194,9 @@ typedef int store_area_cb(void *arg, const struct store_area *a);
  */
 int store_bulk_cache(struct store *s, bool on);
 /*
- * A number that changes whenever a write transaction commits, so a caller
- * can tell whether something it read from the store may be out of date.
+ * A number that changes whenever a committed write transaction changed
+ * records (or a block ended), so a caller can tell whether something it
+ * read from the store may be out of date.
  */
 uint64_t store_generation(const struct store *s);
 /* Walks every origin with records or a block, in origin order. Returns 0,

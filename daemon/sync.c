@@ -26,7 +26,7 @@
 #define SYNC_ANSWER_KEEP_MS 2000 /* a responder's snapshot kept unused */
 #define SYNC_BULK_IDLE_MS 2000	/* the store's large cache kept unused */
 #define SYNC_BULK_MIN 32	/* records in one message that start a bulk */
-#define SYNC_RESYNC_GAP_MS 10000 /* least time between sessions asked for */
+#define SYNC_RESYNC_GAP_MS 10000 /* first wait between sessions asked for */
 
 static void publish_queue(struct tvaersd *d,
     const uint8_t hash[static TV_HASH_LEN], const struct peer *from);
@@ -43,19 +43,11 @@ struct sync_link {
 	uint64_t session_ms;	/* when the running session last moved */
 	uint64_t last_done_ms;	/* when the last session started */
 	bool resync_due;	/* the responder asked for a session (RESYNC) */
+	uint64_t resync_gap_ms;	/* wait before the next one asked for */
+	uint64_t resync_ms;	/* when the last RESYNC came */
 	size_t have_n, need_n;	/* the running session's differences */
 	size_t rounds;		/* RECONCILE messages it sent */
 	size_t neg_bytes;	/* Negentropy bytes both ways */
-	/*
-	 * The responder's snapshot, kept between rounds while the store has
-	 * not changed: a first sync of a large store takes dozens of rounds,
-	 * and reading every version again for each cost most of the sender's
-	 * time.
-	 */
-	struct tv_neg_vec *answer_vec;
-	struct tv_neg *answer_neg;
-	uint64_t answer_gen;	/* store_generation it was taken at */
-	uint64_t answer_ms;	/* when it last answered */
 	/* Version hashes to send, q[head .. len). */
 	uint8_t (*q)[TV_HASH_LEN];
 	size_t head, len, cap;
@@ -225,12 +217,24 @@ session_end(struct sync_link *s)
 	s->vec = NULL;
 }
 
+/* Frees the responders' snapshot (struct sync_answer). */
 static void
-answer_end(struct sync_link *s)
+answer_end(struct tvaersd *d)
 {
-	snapshot_free(s->answer_vec, s->answer_neg);
-	s->answer_neg = NULL;
-	s->answer_vec = NULL;
+	snapshot_free(d->answer.vec, d->answer.neg);
+	d->answer.neg = NULL;
+	d->answer.vec = NULL;
+}
+
+/* True if some link is open. */
+static bool
+any_link(struct tvaersd *d)
+{
+	for (struct peer *p = d->net ? net_links(d->net) : NULL; p != NULL;
+	    p = p->next)
+		if (p->sync != NULL && peer_is_linked(p))
+			return true;
+	return false;
 }
 
 static int
@@ -282,6 +286,7 @@ session_start(struct peer *p)
 
 	if (s->neg != NULL)
 		return;
+	s->resync_due = false;	/* this session is the one asked for */
 	s->session_ms = s->last_done_ms = now_ms(p);
 	s->have_n = s->need_n = s->rounds = s->neg_bytes = 0;
 	if ((rc = snapshot(p, &s->vec, &s->neg)) == 0 &&
@@ -322,6 +327,7 @@ static void
 on_reconcile(struct peer *p, const uint8_t *in, size_t in_len)
 {
 	struct sync_link *s = p->sync;
+	struct tvaersd *d = s->d;
 	const uint8_t *out, *ids;
 	size_t out_len, n;
 	char why[96];
@@ -378,21 +384,23 @@ on_reconcile(struct peer *p, const uint8_t *in, size_t in_len)
 		return;
 	}
 	/*
-	 * Responder: answer from a snapshot as new as the store. The
-	 * initiator settles the differences, but for the records we push
-	 * instead of listing their ids.
+	 * Responder: answer from a snapshot as new as the store, kept while
+	 * the store is unchanged: a first sync of a large store takes dozens
+	 * of rounds, and reading every version again for each cost most of
+	 * the sender's time. The initiator settles the differences, but for
+	 * the records we push instead of listing their ids.
 	 */
-	if (s->answer_neg != NULL &&
-	    s->answer_gen != store_generation(store_of(p)))
-		answer_end(s);
+	if (d->answer.neg != NULL &&
+	    d->answer.gen != store_generation(store_of(p)))
+		answer_end(d);
 	rc = 0;
-	if (s->answer_neg == NULL) {
-		s->answer_gen = store_generation(store_of(p));
-		rc = snapshot(p, &s->answer_vec, &s->answer_neg);
+	if (d->answer.neg == NULL) {
+		d->answer.gen = store_generation(store_of(p));
+		rc = snapshot(p, &d->answer.vec, &d->answer.neg);
 	}
-	s->answer_ms = now_ms(p);
+	d->answer.used_ms = now_ms(p);
 	if (rc == 0) {
-		struct tv_neg *neg = s->answer_neg;
+		struct tv_neg *neg = d->answer.neg;
 
 		rc = tv_neg_reconcile(neg, in, in_len, &out, &out_len);
 		if (rc == TV_EVERSION) {
@@ -411,7 +419,7 @@ on_reconcile(struct peer *p, const uint8_t *in, size_t in_len)
 		}
 	}
 	if (rc != 0)
-		answer_end(s);
+		answer_end(d);
 	if (rc == 0 && peer_is_linked(p))
 		pump(p);
 	if (rc != 0 && peer_is_linked(p)) {
@@ -540,14 +548,10 @@ bulk_note(struct tvaersd *d, size_t count)
 static void
 bulk_end_if_idle(struct tvaersd *d)
 {
-	bool linked = false;
-
 	if (!d->ready.bulk || d->ready.checking > 0 || d->ready.head != NULL)
 		return;
-	for (struct peer *p = d->net ? net_links(d->net) : NULL; p != NULL &&
-	    !linked; p = p->next)
-		linked = p->sync != NULL && peer_is_linked(p);
-	if (linked && uv_now(d->loop) - d->ready.last_ms < SYNC_BULK_IDLE_MS)
+	if (uv_now(d->loop) - d->ready.last_ms < SYNC_BULK_IDLE_MS &&
+	    any_link(d))
 		return;
 	(void)store_bulk_cache(d->store, false);
 	d->ready.bulk = false;
@@ -620,11 +624,12 @@ on_checked(void *arg, struct intake *in)
 		d->ready.head = in;
 	d->ready.tail = in;
 	d->ready.records += in->n;
+	/* Before store_ready: it frees s if its link closed meanwhile. */
+	if (s->peer != NULL && s->checking < SYNC_INTAKE_MAX)
+		peer_pause_reading(s->peer, false);
 	/* Store when nothing more is coming soon, or enough has come. */
 	if (d->ready.checking == 0 || d->ready.records >= SYNC_STORE_BATCH)
 		store_ready(d);
-	if (s->peer != NULL && s->checking < SYNC_INTAKE_MAX)
-		peer_pause_reading(s->peer, false);
 }
 
 static void
@@ -649,9 +654,10 @@ on_records(struct peer *p, const struct tv_wire_msg *m)
 }
 
 /*
- * The initiator starts the session its responder asked for, once none
- * runs and the last began SYNC_RESYNC_GAP_MS ago: a peer cannot make us
- * read the whole store more often than that.
+ * The initiator starts the session its responder asked for once none runs
+ * and the last began resync_gap_ms ago. The gap doubles with each, up to
+ * the periodic interval, so a peer repeating RESYNC cannot make us read the
+ * whole store much more often than every 10 minutes (PROTOCOL.md §10.3).
  */
 static void
 resync_if_due(struct peer *p, uint64_t now)
@@ -659,27 +665,35 @@ resync_if_due(struct peer *p, uint64_t now)
 	struct sync_link *s = p->sync;
 
 	if (s->resync_due && s->neg == NULL &&
-	    now - s->last_done_ms >= SYNC_RESYNC_GAP_MS) {
-		s->resync_due = false;
+	    now - s->last_done_ms >= s->resync_gap_ms) {
 		session_start(p);
+		s->resync_gap_ms = 2 * s->resync_gap_ms < SYNC_RECONCILE_MS ?
+		    2 * s->resync_gap_ms : SYNC_RECONCILE_MS;
 	}
 }
 
+/*
+ * Only the initiator starts sessions (PROTOCOL.md §12.2). A RESYNC while
+ * one is due is not logged again: a peer repeating it gets one line per
+ * session, not one per message.
+ */
 static void
 on_resync(struct peer *p)
 {
-	/*
-	 * Only the initiator starts sessions (PROTOCOL.md §12.2). One that is
-	 * already due is not logged again: a peer repeating RESYNC gets one
-	 * line per session, not one per message.
-	 */
-	if (!p->is_initiator || p->sync->resync_due)
+	struct sync_link *s = p->sync;
+	uint64_t now = now_ms(p);
+
+	if (!p->is_initiator || s->resync_due)
 		return;
+	/* A peer quiet for a whole interval starts from the first gap. */
+	if (s->resync_gap_ms == 0 || now - s->resync_ms >= SYNC_RECONCILE_MS)
+		s->resync_gap_ms = SYNC_RESYNC_GAP_MS;
+	s->resync_ms = now;
 	log_info("sync %s: the peer asks for a reconciliation", p->addr);
 	synclog_add(p->addr, p->has_area ? p->area : NULL,
 	    "asked to reconcile");
-	p->sync->resync_due = true;
-	resync_if_due(p, now_ms(p));
+	s->resync_due = true;
+	resync_if_due(p, now);
 }
 
 void
@@ -729,7 +743,6 @@ sync_link_free(struct peer *p)
 		return;
 	d = s->d;
 	session_end(s);
-	answer_end(s);
 	free(s->q);
 	free(s->buf);
 	s->q = NULL;
@@ -741,6 +754,8 @@ sync_link_free(struct peer *p)
 	if (s->intakes == 0)
 		free(s);
 	bulk_end_if_idle(d);
+	if (!any_link(d))
+		answer_end(d);
 }
 
 void
@@ -758,9 +773,10 @@ sync_on_tick(struct peer *p, uint64_t now)
 	if (s == NULL || !peer_is_linked(p))
 		return;
 	bulk_end_if_idle(s->d);
-	/* The initiator has stopped asking: the session is over. */
-	if (s->answer_neg != NULL && now - s->answer_ms >= SYNC_ANSWER_KEEP_MS)
-		answer_end(s);
+	/* The initiators have stopped asking: their sessions are over. */
+	if (s->d->answer.neg != NULL &&
+	    now - s->d->answer.used_ms >= SYNC_ANSWER_KEEP_MS)
+		answer_end(s->d);
 	if (!p->is_initiator)
 		return;
 	if (s->neg != NULL) {

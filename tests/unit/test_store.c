@@ -584,7 +584,7 @@ TEST(counts_follow_every_write)
 	struct store_key key;
 	struct store_stats st;
 	uint8_t id[TV_ID_LEN] = { 0 }, *raw;
-	uint64_t deleted, areas[2] = { 0 };
+	uint64_t deleted, gen, areas[2] = { 0 };
 	char path[256], err[256];
 	size_t len;
 	sqlite3 *db;
@@ -621,8 +621,24 @@ TEST(counts_follow_every_write)
 	id[0] = 1;
 	raw = make(&kp[0], "association", id, 202, "Offentlig", &len, &r);
 	ASSERT_EQ(store_put(s, &r, false), 1);
+	/* The same version again, and an older one, change no count and no
+	 * generation. */
+	gen = store_generation(s);
+	ASSERT_EQ(store_put(s, &r, false), 0);
 	free(raw);
+	raw = make(&kp[0], "association", id, 150, "Gammel", &len, &r);
+	ASSERT_EQ(store_put(s, &r, false), 0);
+	ASSERT_EQ(store_delete_older(s, &r), 0);
+	free(raw);
+	ASSERT_EQ(store_generation(s), gen);
 	assert_counts(s, path, NULL);
+	assert_counts(s, path, kp[0].pk);
+	/* A newer version deletes the held one outright. */
+	id[0] = 4;
+	raw = make(&kp[0], "association", id, 300, "Nyere", &len, &r);
+	ASSERT_EQ(store_delete_older(s, &r), 1);
+	free(raw);
+	ASSERT(store_generation(s) != gen);
 	assert_counts(s, path, kp[0].pk);
 
 	/* Deleted outright, then a whole area purged by a block. */
@@ -632,13 +648,23 @@ TEST(counts_follow_every_write)
 	ASSERT_EQ(store_delete(s, &key, 1, &deleted), 0);
 	ASSERT_EQ(deleted, 1);
 	assert_counts(s, path, kp[0].pk);
+	gen = store_generation(s);
+	ASSERT_EQ(store_delete(s, &key, 1, &deleted), 0);	/* not held */
+	ASSERT_EQ(deleted, 0);
+	ASSERT_EQ(store_generation(s), gen);
+	assert_counts(s, path, kp[0].pk);
 	ASSERT_EQ(store_block(s, kp[1].pk, 1, &deleted), 0);
 	ASSERT_EQ(deleted, 5);
 	assert_counts(s, path, NULL);
 	assert_counts(s, path, kp[1].pk);
+	ASSERT(store_generation(s) != gen);
 	ASSERT_EQ(store_areas(s, area_records, areas), 0);
-	ASSERT_EQ(areas[0], 3);		/* 1, 4 and 5 live; 2 a tombstone */
+	ASSERT_EQ(areas[0], 2);		/* 1 and 5 live; 2 a tombstone */
 	ASSERT_EQ(areas[1], 202);
+	gen = store_generation(s);
+	ASSERT_EQ(store_unblock(s, kp[1].pk), 0);
+	ASSERT(store_generation(s) != gen);
+	assert_counts(s, path, kp[1].pk);
 	store_close(s);
 
 	/* A store from before schema 7 counts what it holds at open. */
