@@ -83,6 +83,25 @@ stop_daemon() {
 	[ "$rc" -eq 0 ] || fail "tvaersd $pid exited with $rc on SIGTERM"
 }
 
+# one_link_each HOME...: each daemon wants one link only ([network]
+# target_peers = 1), so it dials no area learned from profiles and a line
+# of daemons stays a line. Call before start_daemon.
+one_link_each() {
+	local h
+	for h in "$@"; do
+		mkdir -p "$h"
+		printf '[network]\ntarget_peers = 1\n' >"$h/tvaersd.conf"
+	done
+}
+
+# join_via JOINER HOST PORT: JOINER joins HOST's federation with an invite
+# naming 127.0.0.1:PORT, where HOST listens.
+join_via() {
+	local code
+	code=$(tv "$2" --json invite --address "127.0.0.1:$3" | jq -r .code)
+	tv "$1" join "$code" >/dev/null || fail "join $1 -> $2"
+}
+
 # tv HOME ARGS...: runs the CLI against HOME.
 tv() {
 	local home=$1

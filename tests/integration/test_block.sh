@@ -12,12 +12,9 @@ PB=$((PA + 1))
 A=$TEST_TMP/a
 B=$TEST_TMP/b
 C=$TEST_TMP/c
-# One link each, so that A never dials B itself (discovery): the unblock
-# below must happen on a link B opened.
-for h in "$A" "$B" "$C"; do
-	mkdir -p "$h"
-	printf '[network]\ntarget_peers = 1\n' >"$h/tvaersd.conf"
-done
+# One link each: A must not dial B itself (discovery), so that the unblock
+# below happens on a link B opened.
+one_link_each "$A" "$B" "$C"
 start_daemon "$A" --listen "127.0.0.1:$PA"
 start_daemon "$B" --listen "127.0.0.1:$PB"
 start_daemon "$C"
@@ -43,10 +40,8 @@ done
 ID_A=$(tv "$A" --json id | jq -r .area)
 ID_B=$(tv "$B" --json id | jq -r .area)
 
-code=$(tv "$A" --json invite --address "127.0.0.1:$PA" | jq -r .code)
-tv "$B" join "$code" >/dev/null || fail "B join"
-code=$(tv "$B" --json invite --address "127.0.0.1:$PB" | jq -r .code)
-tv "$C" join "$code" >/dev/null || fail "C join"
+join_via "$B" "$A" "$PA"
+join_via "$C" "$B" "$PB"
 wait_until 30 count_is "$B" 3 || { cat "$B/daemon.log" >&2; fail "A's records did not reach B"; }
 wait_until 30 count_is "$C" 3 || { cat "$C/daemon.log" >&2; fail "A's records did not reach C"; }
 

@@ -39,8 +39,7 @@ assert_contains "$TEST_TMP/boards.txt" "Østby Borgerforening: 1 filled of 3"
 tv "$A" export >"$TEST_TMP/export_a"
 grep -q Qxzvmarker "$TEST_TMP/export_a" || fail "A's export lacks its own roles"
 
-code=$(tv "$A" --json invite --address "127.0.0.1:$PA" | jq -r .code)
-tv "$B" join "$code" >/dev/null || fail "join"
+join_via "$B" "$A" "$PA"
 tv "$A" add association --name "Synkpunkt Efter Roller" >/dev/null
 has_sync() { tv "$B" --json list association | jq -e 'any(.[]; .fields.name == "Synkpunkt Efter Roller")'; }
 wait_until 30 has_sync || fail "A's records did not reach B"

@@ -19,8 +19,7 @@ PID_B=$DAEMON_PID
 
 id_a=$(tv "$A" --json id | jq -r .area)
 id_b=$(tv "$B" --json id | jq -r .area)
-code=$(tv "$A" --json invite --address "127.0.0.1:$PA" | jq -r .code)
-tv "$B" join "$code" >/dev/null || fail "B join"
+join_via "$B" "$A" "$PA"
 
 linked() { # HOME AREA
 	tv "$1" --json peers | jq -e --arg a "$2" \
@@ -119,8 +118,7 @@ C=$TEST_TMP/c
 B2=$TEST_TMP/b2
 PC=$((PA + 1))
 start_daemon "$C" --listen "127.0.0.1:$PC"
-code=$(tv "$A" --json invite --address "127.0.0.1:$PA" | jq -r .code)
-tv "$C" join "$code" >/dev/null || fail "(d) C join"
+join_via "$C" "$A" "$PA"
 stop_daemon "$PID_B"
 cp -a "$B" "$B2"
 rm -f "$B2"/tvaers.db-wal "$B2"/daemon.log
@@ -128,8 +126,7 @@ tv_peers_rm() { sqlite3 "$1/tvaers.db" "DELETE FROM peers"; }
 tv_peers_rm "$B2"
 restart_b
 start_daemon "$B2"
-code=$(tv "$C" --json invite --address "127.0.0.1:$PC" | jq -r .code)
-tv "$B2" join "$code" >/dev/null || fail "(d) B2 join"
+join_via "$B2" "$C" "$PC"
 id_c=$(tv "$C" --json id | jq -r .area)
 wait_until 20 linked "$B2" "$id_c" || { cat "$B2/daemon.log" >&2; fail "(d) B2 not linked to C"; }
 # Each machine edits the record in turn; the later edit wins everywhere.

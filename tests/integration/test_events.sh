@@ -22,8 +22,7 @@ start_daemon "$A" --listen "127.0.0.1:$PA"
 start_daemon "$B"
 tv "$A" set area --name "Hejninge-Stillinge" --kind landsby --municipality 329 >/dev/null
 tv "$B" set area --name "Østby" --kind landsby --municipality 336 >/dev/null
-code=$(tv "$A" --json invite --address "127.0.0.1:$PA" | jq -r .code)
-tv "$B" join "$code" >/dev/null || fail "B join"
+join_via "$B" "$A" "$PA"
 
 Y=$(( $(date -u +%Y) + 1 ))	# next year: always in the future
 # "SUMMARY:" and the escaped text before "æbleskiver" are exactly 74

@@ -22,8 +22,7 @@ past=$(date -u -d '40 days ago' +%F)
 Y=$(( $(date -u +%Y) + 1 ))
 E_OLD=$(tv "$A" --json add event --title "$OLD" --start "$past" | jq -r .ref)
 E_NEW=$(tv "$A" --json add event --title "Julemarked" --start "$Y-12-05" | jq -r .ref)
-code=$(tv "$A" --json invite --address "127.0.0.1:$PA" | jq -r .code)
-tv "$B" join "$code" >/dev/null || fail "B join"
+join_via "$B" "$A" "$PA"
 
 holds() { # HOME REF
 	tv "$1" --json list event | jq -e --arg r "$2" 'any(.[]; .ref == $r)' >/dev/null

@@ -16,22 +16,12 @@ A=$TEST_TMP/a
 B=$TEST_TMP/b
 C=$TEST_TMP/c
 D=$TEST_TMP/d
-# One link wanted each: the line stays a line (no dialling of areas
-# learned from profiles).
-for h in "$A" "$B" "$C" "$D"; do
-	mkdir -p "$h"
-	printf '[network]\ntarget_peers = 1\n' >"$h/tvaersd.conf"
-done
+one_link_each "$A" "$B" "$C" "$D"
 start_daemon "$A" --listen "127.0.0.1:$PA"
 start_daemon "$B" --listen "127.0.0.1:$PB"
 start_daemon "$C" --listen "127.0.0.1:$PC"
 start_daemon "$D"
 
-link() { # FROM TO PORT: FROM joins TO
-	local code
-	code=$(tv "$2" --json invite --address "127.0.0.1:$3" | jq -r .code)
-	tv "$1" join "$code" >/dev/null || fail "join $1 -> $2"
-}
 # A and B in Stevns (336), C in Faxe (320), D in Køge (259). Names are
 # hostile on purpose: quotes, a backslash, markup, an ampersand, æøå.
 tv "$A" set area --name 'Østby "Nord" <script>alert(1)</script>' \
@@ -52,9 +42,9 @@ IA=$(tv "$A" id) IB=$(tv "$B" id) IC=$(tv "$C" id) ID=$(tv "$D" id)
 tv "$A" add network --name 'Stevns–Faxe "Stinetværk"' --kind interessenetværk \
 	--members "$IA:,$IC:" >/dev/null
 
-link "$B" "$A" "$PA"
-link "$C" "$B" "$PB"
-link "$D" "$C" "$PC"
+join_via "$B" "$A" "$PA"
+join_via "$C" "$B" "$PB"
+join_via "$D" "$C" "$PC"
 profiles_at() { # HOME N: N areas with a name
 	[ "$(tv "$1" --json areas | jq '[.[] | select(.name != null)] | length')" -eq "$2" ]
 }

@@ -29,10 +29,8 @@ doomed=$(tv "$B" --json add project --title "Sti fra Bårse til Køge" --status 
 tv "$C" add association --name "Køge Roklub" --description "Roning på bugten." >/dev/null
 tv "$C" add contact --name "Kasserer Zqvrel" >/dev/null
 
-code=$(tv "$A" --json invite --address "127.0.0.1:$PA" | jq -r .code)
-tv "$B" join "$code" >/dev/null || fail "B join"
-code=$(tv "$B" --json invite --address "127.0.0.1:$PB" | jq -r .code)
-tv "$C" join "$code" >/dev/null || fail "C join"
+join_via "$B" "$A" "$PA"
+join_via "$C" "$B" "$PB"
 
 hits() { # HOME TEXT [ARGS...]: the number of hits
 	local h=$1

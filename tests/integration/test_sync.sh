@@ -12,12 +12,7 @@ A=$TEST_TMP/a
 B=$TEST_TMP/b
 C=$TEST_TMP/c
 D=$TEST_TMP/d
-# One link wanted each: the line stays a line (no dialling of areas
-# learned from profiles, PROTOCOL.md §12.6).
-for h in "$A" "$B" "$C" "$D"; do
-	mkdir -p "$h"
-	printf '[network]\ntarget_peers = 1\n' >"$h/tvaersd.conf"
-done
+one_link_each "$A" "$B" "$C" "$D"
 start_daemon "$A" --listen "127.0.0.1:$PA"
 start_daemon "$B" --listen "127.0.0.1:$PB"
 PID_B=$DAEMON_PID
@@ -58,10 +53,8 @@ echo "catch-up both ways: $((SECONDS - t0)) s" >&2
 
 # (c) A line A-B-C-D: C joins B, D joins C; A's records reach D through
 # B and C.
-code=$(tv "$B" --json invite --address "127.0.0.1:$PB" | jq -r .code)
-tv "$C" join "$code" >/dev/null || fail "C join"
-code=$(tv "$C" --json invite --address "127.0.0.1:$PC" | jq -r .code)
-tv "$D" join "$code" >/dev/null || fail "D join"
+join_via "$C" "$B" "$PB"
+join_via "$D" "$C" "$PC"
 wait_until 20 count_is "$C" 5 || { cat "$C/daemon.log" >&2; fail "C did not catch up"; }
 wait_until 20 count_is "$D" 5 || { cat "$D/daemon.log" >&2; fail "D did not catch up"; }
 add "$A" "Relæforeningen Vest" >/dev/null
