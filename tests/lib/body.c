@@ -1,5 +1,6 @@
 #include "body.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "caltime.h"
@@ -68,4 +69,27 @@ test_cph(int y, int m, int d, int hh, int mm)
 		TEST_FAIL("%04d-%02d-%02d %02d:%02d is no Danish time", y, m,
 		    d, hh, mm);
 	return out;
+}
+
+uint8_t *
+test_sign_named(const struct tv_keypair *kp, const char *kind,
+    const uint8_t id[static TV_ID_LEN], uint64_t ts, const char *name,
+    size_t *len, struct tv_record *r)
+{
+	struct tv_w w;
+	uint8_t *body = NULL, *raw;
+	size_t body_len = 0;
+
+	if (name != NULL) {
+		tv_w_init(&w, 0);
+		tv_w_map(&w, 1);
+		tv_w_cstr(&w, strcmp(kind, "project") == 0 ? "title" : "name");
+		tv_w_cstr(&w, name);
+		ASSERT_EQ(tv_w_finish(&w, &body, &body_len), 0);
+	}
+	ASSERT_EQ(tv_record_sign(kp, kind, id, ts, name ? 0 : TV_FLAG_DELETED,
+	    body, body_len, &raw, len), 0);
+	free(body);
+	ASSERT_EQ(tv_record_decode(raw, *len, r), 0);
+	return raw;
 }

@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #include "canon.h"
+#include "record.h"
+#include "sign.h"
 
 #define TEST_BODY_MAX 32	/* keys */
 #define TEST_BODY_ITEMS 32	/* array items over all keys */
@@ -29,6 +31,15 @@ void test_body_bool(struct test_body *b, const char *key, bool v);
 /* Adds key with an array of n items; returns them for the caller to set. */
 struct tv_value *test_body_array(struct test_body *b, const char *key,
     size_t n);
+/*
+ * Signs a record of kind with the body {"name": name} ({"title": name} for
+ * a project), or a tombstone if name is NULL, and decodes it into *r.
+ * Returns the raw bytes, which the caller frees and *r views; fails the
+ * test on any error.
+ */
+uint8_t *test_sign_named(const struct tv_keypair *kp, const char *kind,
+    const uint8_t id[static TV_ID_LEN], uint64_t ts, const char *name,
+    size_t *len, struct tv_record *r);
 /* Seconds UTC of a Copenhagen wall-clock time (fails the test in the gap). */
 int64_t test_cph(int y, int m, int d, int hh, int mm);
 

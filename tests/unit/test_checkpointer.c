@@ -13,7 +13,7 @@
 
 #include <sqlite3.h>
 
-#include "canon.h"
+#include "body.h"
 #include "checkpointer.h"
 #include "record.h"
 #include "sign.h"
@@ -191,21 +191,10 @@ TEST(a_store_checkpoints_while_it_is_written)
 	 * limit, with no pause for the thread to catch up in. */
 	for (int b = 0; b < BATCHES; b++) {
 		for (int i = 0; i < BATCH; i++) {
-			struct tv_w w;
-			uint8_t *body;
-			size_t body_len;
-
 			memcpy(id, &(int){ b * BATCH + i + 1 }, sizeof(int));
 			snprintf(name, sizeof(name), "Forening %d", b * BATCH + i);
-			tv_w_init(&w, 0);
-			tv_w_map(&w, 1);
-			tv_w_cstr(&w, "name");
-			tv_w_cstr(&w, name);
-			ASSERT_EQ(tv_w_finish(&w, &body, &body_len), 0);
-			ASSERT_EQ(tv_record_sign(&kp, "association", id, 1, 0,
-			    body, body_len, &raws[i], &len), 0);
-			free(body);
-			ASSERT_EQ(tv_record_decode(raws[i], len, &recs[i]), 0);
+			raws[i] = test_sign_named(&kp, "association", id, 1, name,
+			    &len, &recs[i]);
 		}
 		ASSERT_EQ(store_put_replicated(s, recs, BATCH, NULL, &stored), 0);
 		ASSERT_EQ(stored, BATCH);

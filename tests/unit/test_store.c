@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "attrs.h"
+#include "body.h"
 #include "canon.h"
 #include "err.h"
 #include "ids.h"
@@ -37,28 +38,6 @@ open_fresh(char *path, size_t len)
 	return s;
 }
 
-/* Signs a record of kind with a body {"name": name} (or a tombstone). */
-static uint8_t *
-make(const struct tv_keypair *kp, const char *kind, const uint8_t *id,
-    uint64_t ts, const char *name, size_t *len, struct tv_record *r)
-{
-	struct tv_w w;
-	uint8_t *body = NULL, *raw;
-	size_t body_len = 0;
-
-	if (name != NULL) {
-		tv_w_init(&w, 0);
-		tv_w_map(&w, 1);
-		tv_w_cstr(&w, strcmp(kind, "project") == 0 ? "title" : "name");
-		tv_w_cstr(&w, name);
-		ASSERT_EQ(tv_w_finish(&w, &body, &body_len), 0);
-	}
-	ASSERT_EQ(tv_record_sign(kp, kind, id, ts, name ? 0 : TV_FLAG_DELETED,
-	    body, body_len, &raw, len), 0);
-	free(body);
-	ASSERT_EQ(tv_record_decode(raw, *len, r), 0);
-	return raw;
-}
 
 TEST(newest_wins)
 {
@@ -70,15 +49,18 @@ TEST(newest_wins)
 	struct store *s = open_fresh(path, sizeof(path));
 
 	tv_keypair_generate(&kp);
-	raw = make(&kp, "association", id, 100, "Version one", &len, &r);
+	raw = test_sign_named(&kp, "association", id, 100, "Version one", &len,
+	    &r);
 	ASSERT_EQ(store_put(s, &r, false), 1);
 	free(raw);
-	raw = make(&kp, "association", id, 300, "Version three", &len, &r);
+	raw = test_sign_named(&kp, "association", id, 300, "Version three",
+	    &len, &r);
 	ASSERT_EQ(store_put(s, &r, false), 1);
 	/* The same version again, and an older one, change nothing. */
 	ASSERT_EQ(store_put(s, &r, false), 0);
 	free(raw);
-	raw = make(&kp, "association", id, 200, "Version two", &len, &r);
+	raw = test_sign_named(&kp, "association", id, 200, "Version two", &len,
+	    &r);
 	ASSERT_EQ(store_put(s, &r, false), 0);
 	free(raw);
 	ASSERT_EQ(store_get(s, kp.pk, id, &got, &got_len, NULL), 0);
@@ -87,7 +69,7 @@ TEST(newest_wins)
 	free(got);
 
 	/* A tombstone replaces the version, and the old text is gone from disk. */
-	raw = make(&kp, "association", id, 400, NULL, &len, &r);
+	raw = test_sign_named(&kp, "association", id, 400, NULL, &len, &r);
 	ASSERT_EQ(store_put(s, &r, false), 1);
 	free(raw);
 	store_close(s);
@@ -105,8 +87,8 @@ TEST(equal_timestamps_order_by_hash)
 	struct store *s = open_fresh(path, sizeof(path));
 
 	tv_keypair_generate(&kp);
-	ra = make(&kp, "association", id, 500, "A", &la, &a);
-	rb = make(&kp, "association", id, 500, "B", &lb, &b);
+	ra = test_sign_named(&kp, "association", id, 500, "A", &la, &a);
+	rb = test_sign_named(&kp, "association", id, 500, "B", &lb, &b);
 	hi = memcmp(a.hash, b.hash, TV_HASH_LEN) > 0 ? &a : &b;
 	/* Whatever order they arrive in, the greater hash is kept. */
 	ASSERT(store_put(s, hi == &a ? &b : &a, false) == 1);
@@ -136,10 +118,10 @@ TEST(resolve_prefixes)
 	memset(a, 0x42, sizeof(a));
 	memcpy(b, a, sizeof(b));
 	b[15] = 0x43;
-	raw = make(&kp, "association", a, 1, "A", &len, &r);
+	raw = test_sign_named(&kp, "association", a, 1, "A", &len, &r);
 	ASSERT_EQ(store_put(s, &r, false), 1);
 	free(raw);
-	raw = make(&kp, "association", b, 1, "B", &len, &r);
+	raw = test_sign_named(&kp, "association", b, 1, "B", &len, &r);
 	ASSERT_EQ(store_put(s, &r, false), 1);
 	free(raw);
 
@@ -211,7 +193,8 @@ TEST(list_pages_in_order)
 		uint8_t id[TV_ID_LEN];
 		tv_random(id, sizeof(id));
 		snprintf(name, sizeof(name), "Forening %04u", (i * 7919) % n);
-		raws[i] = make(&kp, "association", id, 1, name, &len, &recs[i]);
+		raws[i] = test_sign_named(&kp, "association", id, 1, name, &len,
+		    &recs[i]);
 	}
 	ASSERT_EQ(store_put_batch(s, recs, n, false, &stored), 0);
 	ASSERT_EQ(stored, n);
@@ -256,7 +239,7 @@ TEST(reopen_keeps_everything)
 	struct store *s = open_fresh(path, sizeof(path));
 
 	tv_keypair_generate(&kp);
-	raw = make(&kp, "contact", id, 7, "Jens Jensen", &len, &r);
+	raw = test_sign_named(&kp, "contact", id, 7, "Jens Jensen", &len, &r);
 	ASSERT_EQ(store_put(s, &r, true), 1);
 	ASSERT_EQ(store_setting_set(s, "k", "værdi"), 0);
 	store_close(s);
@@ -315,10 +298,14 @@ TEST(replicated_batches_and_blocks)
 
 	tv_keypair_generate(&a);
 	tv_keypair_generate(&b);
-	raw[0] = make(&a, "association", id1, 200, "Ny Aqzv", &len, &r[0]);
-	raw[1] = make(&a, "association", id1, 100, "Gammel Aqzv", &len, &r[1]);
-	raw[2] = make(&b, "association", id2, 100, "Bees Bqzv", &len, &r[2]);
-	raw[3] = make(&b, "contact", id1, 100, "Lokal Cqzv", &len, &r[3]);
+	raw[0] = test_sign_named(&a, "association", id1, 200, "Ny Aqzv", &len,
+	    &r[0]);
+	raw[1] = test_sign_named(&a, "association", id1, 100, "Gammel Aqzv",
+	    &len, &r[1]);
+	raw[2] = test_sign_named(&b, "association", id2, 100, "Bees Bqzv", &len,
+	    &r[2]);
+	raw[3] = test_sign_named(&b, "contact", id1, 100, "Lokal Cqzv", &len,
+	    &r[3]);
 	ASSERT_EQ(store_put(s, &r[3], true), 1);
 	ASSERT_EQ(store_put_replicated(s, r, 3, each, &stored), 0);
 	ASSERT_EQ(stored, 2);
@@ -369,7 +356,8 @@ TEST(delete_outright)
 	struct store *s = open_fresh(path, sizeof(path));
 
 	tv_keypair_generate(&kp);
-	raw = make(&kp, "association", id1, 100, "Delete Me Qxz", &len, &r);
+	raw = test_sign_named(&kp, "association", id1, 100, "Delete Me Qxz",
+	    &len, &r);
 	ASSERT_EQ(store_put(s, &r, false), 1);
 	free(raw);
 	memcpy(keys[0].origin, kp.pk, TV_PK_LEN);
@@ -393,13 +381,14 @@ TEST(delete_outright)
 	ASSERT(!test_file_contains(wal, "Delete Me Qxz"));
 
 	/* delete_older: only a held version that r supersedes goes. */
-	raw_old = make(&kp, "association", id2, 200, "Held", &len, &older);
+	raw_old = test_sign_named(&kp, "association", id2, 200, "Held", &len,
+	    &older);
 	ASSERT_EQ(store_put(s, &older, false), 1);
 	ASSERT_EQ(store_delete_older(s, &older), 0);	/* equal: kept */
-	raw = make(&kp, "association", id2, 150, "Older", &len, &r);
+	raw = test_sign_named(&kp, "association", id2, 150, "Older", &len, &r);
 	ASSERT_EQ(store_delete_older(s, &r), 0);	/* older: kept */
 	free(raw);
-	raw = make(&kp, "association", id2, 300, "Newer", &len, &r);
+	raw = test_sign_named(&kp, "association", id2, 300, "Newer", &len, &r);
 	ASSERT_EQ(store_delete_older(s, &r), 1);
 	ASSERT_EQ(store_get(s, kp.pk, id2, &got, &got_len, NULL),
 	    TV_ENOTFOUND);
@@ -512,7 +501,8 @@ TEST(attributes_follow_records)
 	raws[4] = make_attrs(&kp, "association", assoc, 2, NULL, nature, 0, &r);
 	ASSERT_EQ(store_put(s, &r, false), 1);
 	ASSERT_EQ(interest_count(s, "heste", &kp), 1);
-	raws[5] = make(&kp, "project", proj, 2, NULL, &(size_t){ 0 }, &r);
+	raws[5] = test_sign_named(&kp, "project", proj, 2, NULL, &(size_t){ 0 },
+	    &r);
 	ASSERT_EQ(store_put(s, &r, false), 1);
 	ASSERT_EQ(interest_count(s, "heste", &kp), 0);
 	ASSERT_EQ(interest_count(s, "natur", &kp), 1);
@@ -596,7 +586,8 @@ TEST(counts_follow_every_write)
 	for (int k = 0; k < 2; k++)
 		for (uint8_t i = 1; i <= 5; i++) {
 			id[0] = i;
-			raw = make(&kp[k], "association", id, 100 + i,
+			raw = test_sign_named(&kp[k], "association", id,
+			    100 + i,
 			    i == 5 ? NULL : "Forening", &len, &r);
 			ASSERT_EQ(store_put(s, &r, i == 1), 1);
 			free(raw);
@@ -610,23 +601,25 @@ TEST(counts_follow_every_write)
 
 	/* A newer version: a tombstone for one, a live one for another. */
 	id[0] = 2;
-	raw = make(&kp[0], "association", id, 200, NULL, &len, &r);
+	raw = test_sign_named(&kp[0], "association", id, 200, NULL, &len, &r);
 	ASSERT_EQ(store_put(s, &r, false), 1);
 	free(raw);
 	id[0] = 5;
-	raw = make(&kp[0], "association", id, 201, "Igen", &len, &r);
+	raw = test_sign_named(&kp[0], "association", id, 201, "Igen", &len, &r);
 	ASSERT_EQ(store_put(s, &r, false), 1);
 	free(raw);
 	/* The local first record replaced by a public version. */
 	id[0] = 1;
-	raw = make(&kp[0], "association", id, 202, "Offentlig", &len, &r);
+	raw = test_sign_named(&kp[0], "association", id, 202, "Offentlig", &len,
+	    &r);
 	ASSERT_EQ(store_put(s, &r, false), 1);
 	/* The same version again, and an older one, change no count and no
 	 * generation. */
 	gen = store_generation(s);
 	ASSERT_EQ(store_put(s, &r, false), 0);
 	free(raw);
-	raw = make(&kp[0], "association", id, 150, "Gammel", &len, &r);
+	raw = test_sign_named(&kp[0], "association", id, 150, "Gammel", &len,
+	    &r);
 	ASSERT_EQ(store_put(s, &r, false), 0);
 	ASSERT_EQ(store_delete_older(s, &r), 0);
 	free(raw);
@@ -635,7 +628,8 @@ TEST(counts_follow_every_write)
 	assert_counts(s, path, kp[0].pk);
 	/* A newer version deletes the held one outright. */
 	id[0] = 4;
-	raw = make(&kp[0], "association", id, 300, "Nyere", &len, &r);
+	raw = test_sign_named(&kp[0], "association", id, 300, "Nyere", &len,
+	    &r);
 	ASSERT_EQ(store_delete_older(s, &r), 1);
 	free(raw);
 	ASSERT(store_generation(s) != gen);
@@ -711,7 +705,8 @@ TEST(local_kinds_are_never_offered)
 	tv_keypair_generate(&kp);
 	/* Even when stored as if public (is_local false), the kind decides. */
 	for (int i = 0; i < 3; i++) {
-		raws[i] = make(&kp, kinds[i], ids[i], 1, "Jens Jensen", &len, &r);
+		raws[i] = test_sign_named(&kp, kinds[i], ids[i], 1,
+		    "Jens Jensen", &len, &r);
 		memcpy(hashes[i], r.hash, TV_HASH_LEN);
 		ASSERT_EQ(store_put(s, &r, false), 1);
 	}
