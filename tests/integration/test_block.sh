@@ -120,6 +120,15 @@ tv "$A" unblock "$ID_B" >/dev/null || fail "A unblock B"
 wait_until 30 has_name "$A" "Bforening Tilbage Zqx" ||
 	{ cat "$B/daemon.log" >&2; fail "B's records did not return to A after unblock"; }
 log_has "$B" '^asked to reconcile$' || fail "B's log does not show A's RESYNC: $(tv "$B" log 200)"
+# B had reconciled with A a moment before (its own unblock): the session
+# RESYNC asked for starts no sooner than 10 s after that one (PROTOCOL.md
+# §10.3). Sessions end well within a second of starting.
+gap=$(tv "$B" --json log 200 | jq '
+	(map(select(.event == "asked to reconcile")) | .[0].time) as $ask |
+	map(select(.event | startswith("reconciled"))) |
+	(map(select(.time > $ask)) | min_by(.time).time) -
+	(map(select(.time <= $ask)) | max_by(.time).time)')
+[ "$gap" -ge 9000 ] || fail "B reconciled again after $gap ms, under RESYNC's 10 s"
 
 # The log has the events.
 log_has "$B" '^connected' || fail "no connect event: $(tv "$B" log 200)"
