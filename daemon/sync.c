@@ -230,8 +230,7 @@ answer_end(struct tvaersd *d)
 static bool
 any_link(struct tvaersd *d)
 {
-	for (struct peer *p = d->net ? net_links(d->net) : NULL; p != NULL;
-	    p = p->next)
+	for (struct peer *p = net_links(d->net); p != NULL; p = p->next)
 		if (p->sync != NULL && peer_is_linked(p))
 			return true;
 	return false;
@@ -263,6 +262,29 @@ snapshot(struct peer *p, struct tv_neg_vec **out_vec, struct tv_neg **out_neg)
 		tv_neg_vec_free(*out_vec);
 		*out_vec = NULL;
 	}
+	return rc;
+}
+
+/*
+ * The responders' reconciler, over a snapshot as new as the store, kept
+ * while the store is unchanged: a first sync of a large store takes dozens
+ * of rounds, and reading every version again for each cost most of the
+ * sender's time. Returns 0 or a store or allocation error.
+ */
+static int
+answer_get(struct peer *p, struct tv_neg **out)
+{
+	struct tvaersd *d = p->sync->d;
+	uint64_t gen = store_generation(store_of(p));
+	int rc = 0;
+
+	if (d->answer.neg != NULL && d->answer.gen != gen)
+		answer_end(d);
+	if (d->answer.neg == NULL &&
+	    (rc = snapshot(p, &d->answer.vec, &d->answer.neg)) == 0)
+		d->answer.gen = gen;
+	d->answer.used_ms = now_ms(p);
+	*out = d->answer.neg;
 	return rc;
 }
 
@@ -327,7 +349,7 @@ static void
 on_reconcile(struct peer *p, const uint8_t *in, size_t in_len)
 {
 	struct sync_link *s = p->sync;
-	struct tvaersd *d = s->d;
+	struct tv_neg *neg;
 	const uint8_t *out, *ids;
 	size_t out_len, n;
 	char why[96];
@@ -384,24 +406,10 @@ on_reconcile(struct peer *p, const uint8_t *in, size_t in_len)
 		return;
 	}
 	/*
-	 * Responder: answer from a snapshot as new as the store, kept while
-	 * the store is unchanged: a first sync of a large store takes dozens
-	 * of rounds, and reading every version again for each cost most of
-	 * the sender's time. The initiator settles the differences, but for
-	 * the records we push instead of listing their ids.
+	 * Responder: the initiator settles the differences, but for the
+	 * records we push instead of listing their ids.
 	 */
-	if (d->answer.neg != NULL &&
-	    d->answer.gen != store_generation(store_of(p)))
-		answer_end(d);
-	rc = 0;
-	if (d->answer.neg == NULL) {
-		d->answer.gen = store_generation(store_of(p));
-		rc = snapshot(p, &d->answer.vec, &d->answer.neg);
-	}
-	d->answer.used_ms = now_ms(p);
-	if (rc == 0) {
-		struct tv_neg *neg = d->answer.neg;
-
+	if ((rc = answer_get(p, &neg)) == 0) {
 		rc = tv_neg_reconcile(neg, in, in_len, &out, &out_len);
 		if (rc == TV_EVERSION) {
 			static const uint8_t v1 = TV_NEG_VERSION;
@@ -419,7 +427,7 @@ on_reconcile(struct peer *p, const uint8_t *in, size_t in_len)
 		}
 	}
 	if (rc != 0)
-		answer_end(d);
+		answer_end(s->d);
 	if (rc == 0 && peer_is_linked(p))
 		pump(p);
 	if (rc != 0 && peer_is_linked(p)) {
